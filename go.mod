@@ -1,0 +1,3 @@
+module github.com/credence-dev/credence
+
+go 1.26

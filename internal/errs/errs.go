@@ -1,0 +1,45 @@
+// Package errs holds the sentinel errors shared by every Credence package.
+//
+// Public packages re-export these values under the same names (keys.ErrInvalidKey,
+// did.ErrInvalidDID, ...), so errors.Is works whichever package reported the failure.
+package errs
+
+import "errors"
+
+// Input.
+var (
+	ErrMalformed         = errors.New("credence: malformed input")
+	ErrTooLarge          = errors.New("credence: input too large")
+	ErrTooDeep           = errors.New("credence: input nested too deeply")
+	ErrInvalidType       = errors.New("credence: invalid type")
+	ErrUnsupportedFormat = errors.New("credence: unsupported format")
+)
+
+// Algorithms and keys.
+var (
+	ErrAlgorithmNotAllowed  = errors.New("credence: algorithm not allowed")
+	ErrAlgorithmKeyMismatch = errors.New("credence: algorithm does not match key")
+	ErrInvalidKey           = errors.New("credence: invalid key")
+	ErrUnsupportedKeyType   = errors.New("credence: unsupported key type")
+	ErrPrivateKeyMaterial   = errors.New("credence: private key material where a public key was expected")
+	ErrMissingKeyID         = errors.New("credence: missing key id")
+	ErrInvalidSignature     = errors.New("credence: invalid signature")
+)
+
+// DIDs.
+var (
+	ErrInvalidDID                 = errors.New("credence: invalid DID")
+	ErrInvalidDIDURL              = errors.New("credence: invalid DID URL")
+	ErrInvalidDIDDocument         = errors.New("credence: invalid DID document")
+	ErrMethodNotSupported         = errors.New("credence: DID method not supported")
+	ErrNotFound                   = errors.New("credence: not found")
+	ErrVerificationMethodNotFound = errors.New("credence: verification method not found")
+	ErrVerificationRelationship   = errors.New("credence: verification method not authorized for relationship")
+)
+
+// Network.
+var (
+	ErrInsecureURL      = errors.New("credence: insecure URL")
+	ErrForbiddenAddress = errors.New("credence: forbidden network address")
+	ErrInvalidURL       = errors.New("credence: invalid URL")
+)
