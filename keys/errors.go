@@ -8,6 +8,8 @@ var (
 	ErrMalformed = errs.ErrMalformed
 	// ErrTooLarge: the input is larger than the package accepts.
 	ErrTooLarge = errs.ErrTooLarge
+	// ErrTooDeep: JSON nested more deeply than the package accepts.
+	ErrTooDeep = errs.ErrTooDeep
 	// ErrInvalidKey: the key is well-formed but not a valid key (off-curve point, bad length,
 	// contradictory members).
 	ErrInvalidKey = errs.ErrInvalidKey

@@ -231,7 +231,11 @@ func (raw *rawJWK) publicKey() (crypto.PublicKey, error) {
 		}
 		point := append(append([]byte{4}, x...), y...)
 		if curve == nil {
-			return ParseSecp256k1PublicKey(point)
+			k, err := ParseSecp256k1PublicKey(point)
+			if err != nil {
+				return nil, err
+			}
+			return k, nil
 		}
 		k, err := ecdsa.ParseUncompressedPublicKey(curve, point)
 		if err != nil {

@@ -45,7 +45,11 @@ func ParseMultikey(s string) (crypto.PublicKey, error) {
 		if len(key) != 33 {
 			return nil, fmt.Errorf("keys: multikey secp256k1 key of %d bytes (want compressed): %w", len(key), ErrInvalidKey)
 		}
-		return ParseSecp256k1PublicKey(key)
+		k, err := ParseSecp256k1PublicKey(key)
+		if err != nil {
+			return nil, err
+		}
+		return k, nil
 	case multicodec.P256Pub:
 		return decompressNIST(elliptic.P256(), key)
 	case multicodec.P384Pub:
