@@ -1,0 +1,122 @@
+package credence_test
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/credence-dev/credence"
+
+// Third-party modules, by the role DESIGN.md §7 gives them.
+var (
+	multiformats = []string{"github.com/multiformats/go-multibase", "github.com/multiformats/go-multicodec"}
+	curves       = []string{"github.com/decred/dcrd/dcrec/secp256k1/v4", "filippo.io/nistec", "filippo.io/edwards25519"}
+)
+
+// rules lists, for every package of the module, the module packages and third-party
+// modules its non-test code may import; the standard library is always allowed. A
+// package without a rule fails the test, so a new package must say where it stands.
+var rules = map[string][]string{
+	"": nil, // the root package is documentation only
+
+	"internal/errs":     nil,
+	"internal/vectors":  nil,
+	"internal/jsonx":    {"internal/errs"},
+	"internal/netguard": {"internal/errs"},
+
+	"keys": join([]string{"internal/errs", "internal/jsonx"}, multiformats, curves),
+
+	"did":           {"internal/errs", "internal/jsonx", "keys"},
+	"did/key":       join([]string{"internal/errs", "did", "keys"}, multiformats),
+	"did/jwk":       {"internal/errs", "internal/jsonx", "did", "keys"},
+	"did/peer":      join([]string{"internal/errs", "internal/jsonx", "did", "keys"}, multiformats),
+	"did/web":       {"internal/errs", "internal/netguard", "did"},
+	"did/universal": {"internal/errs", "internal/jsonx", "internal/netguard", "did"},
+}
+
+// programs may use the exported API only.
+func programRule(pkg string) ([]string, bool) {
+	if !strings.HasPrefix(pkg, "examples/") && !strings.HasPrefix(pkg, "cmd/") {
+		return nil, false
+	}
+	var allowed []string
+	for p := range rules {
+		if p != "" && !strings.HasPrefix(p, "internal/") {
+			allowed = append(allowed, p)
+		}
+	}
+	return allowed, true
+}
+
+func join(parts ...[]string) []string { return slices.Concat(parts...) }
+
+// TestImportRules enforces the dependency direction of DESIGN.md §2.
+func TestImportRules(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for line := range strings.Lines(string(out)) {
+		pkg, imports, _ := strings.Cut(strings.TrimSpace(line), " ")
+		rel := strings.TrimPrefix(strings.TrimPrefix(pkg, module), "/")
+		if rel == pkg {
+			t.Errorf("%s: outside the module", pkg)
+			continue
+		}
+		allowed, ok := rules[rel]
+		if !ok {
+			allowed, ok = programRule(rel)
+		}
+		if !ok {
+			t.Errorf("%s: no import rule (add one to deps_test.go)", rel)
+			continue
+		}
+		for _, imp := range strings.Fields(imports) {
+			if !permitted(imp, allowed) {
+				t.Errorf("%s imports %s: not allowed by the rules of DESIGN.md §2", rel, imp)
+			}
+		}
+	}
+}
+
+func permitted(imp string, allowed []string) bool {
+	first, _, _ := strings.Cut(imp, "/")
+	if !strings.Contains(first, ".") {
+		return true // standard library
+	}
+	if rel, ok := strings.CutPrefix(imp, module+"/"); ok {
+		return slices.Contains(allowed, rel)
+	}
+	for _, mod := range allowed {
+		if imp == mod || strings.HasPrefix(imp, mod+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRulesSelfCheck makes sure the checker itself rejects what it must.
+func TestRulesSelfCheck(t *testing.T) {
+	for _, tc := range []struct {
+		imp     string
+		allowed []string
+		want    bool
+	}{
+		{"crypto/ed25519", nil, true},
+		{module + "/keys", []string{"keys"}, true},
+		{module + "/vc", []string{"keys"}, false},
+		{module + "/internal/jsonx", []string{"keys"}, false},
+		{"github.com/piprate/json-gold/ld", []string{"keys"}, false},
+		{"github.com/multiformats/go-multibase", multiformats, true},
+		{"github.com/multiformats/go-multibase-evil", multiformats, false},
+	} {
+		if got := permitted(tc.imp, tc.allowed); got != tc.want {
+			t.Errorf("permitted(%s) = %v, want %v", tc.imp, got, tc.want)
+		}
+	}
+	if allowed, _ := programRule("examples/over18"); slices.ContainsFunc(allowed, func(s string) bool { return strings.HasPrefix(s, "internal/") }) {
+		t.Error("programs may import internal packages")
+	}
+}
