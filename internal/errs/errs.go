@@ -43,3 +43,39 @@ var (
 	ErrForbiddenAddress = errors.New("credence: forbidden network address")
 	ErrInvalidURL       = errors.New("credence: invalid URL")
 )
+
+// JOSE and proofs.
+var (
+	ErrUnsupportedCritical = errors.New("credence: unsupported critical header")
+	ErrUntrustedKeySource  = errors.New("credence: key source not trusted")
+	ErrInvalidProof        = errors.New("credence: invalid proof")
+	ErrMissingProof        = errors.New("credence: missing proof")
+	ErrUnsupportedProof    = errors.New("credence: unsupported proof")
+	ErrProofPurpose        = errors.New("credence: wrong proof purpose")
+	ErrUnknownContext      = errors.New("credence: unknown JSON-LD context")
+)
+
+// Issuers and trust.
+var (
+	ErrUntrustedIssuer = errors.New("credence: untrusted issuer")
+	ErrIssuerMismatch  = errors.New("credence: issuer mismatch")
+)
+
+// Time.
+var (
+	ErrExpired        = errors.New("credence: expired")
+	ErrNotYetValid    = errors.New("credence: not yet valid")
+	ErrIssuedInFuture = errors.New("credence: issued in the future")
+	ErrStale          = errors.New("credence: too old")
+)
+
+// Presentations.
+var (
+	ErrHolderBinding      = errors.New("credence: holder binding failed")
+	ErrKeyBindingRequired = errors.New("credence: key binding required")
+	ErrNonceMismatch      = errors.New("credence: nonce mismatch")
+	ErrAudienceMismatch   = errors.New("credence: audience mismatch")
+	ErrChallengeMismatch  = errors.New("credence: challenge mismatch")
+	ErrDomainMismatch     = errors.New("credence: domain mismatch")
+	ErrReplay             = errors.New("credence: replayed presentation")
+)
