@@ -1,51 +1,114 @@
-// Package jsonx decodes untrusted JSON strictly.
 package jsonx
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
 	"github.com/credence-dev/credence/internal/errs"
 )
 
-// Default limits.
+// Default limits (DESIGN.md §5).
 const (
-	DefaultMaxBytes = 1 << 20
-	DefaultMaxDepth = 64
+	DefaultMaxBytes = 1 << 20 // 1 MiB
+	DefaultMaxDepth = 64      // nested arrays and objects
 )
 
-// Limits bounds a decode. Zero fields take the defaults.
+// Limits bounds the input that Decode, Validate and Unmarshal accept. The zero value gives
+// the defaults; a zero or negative field takes its default.
 type Limits struct {
-	MaxBytes int // if 0, DefaultMaxBytes
-	MaxDepth int // if 0, DefaultMaxDepth
+	// MaxBytes is the largest input accepted, checked before parsing. If 0, DefaultMaxBytes.
+	MaxBytes int
+	// MaxDepth is the deepest nesting of arrays and objects accepted: a top-level scalar is
+	// depth 0, "[]" is depth 1. If 0, DefaultMaxDepth.
+	MaxDepth int
 }
 
-// Decode parses data into map[string]any, []any, string, json.Number, bool or nil.
+func (l Limits) maxBytes() int {
+	if l.MaxBytes <= 0 {
+		return DefaultMaxBytes
+	}
+	return l.MaxBytes
+}
+
+func (l Limits) maxDepth() int {
+	if l.MaxDepth <= 0 {
+		return DefaultMaxDepth
+	}
+	return l.MaxDepth
+}
+
+func checkSize(data []byte, l Limits) error {
+	if max := l.maxBytes(); len(data) > max {
+		return fmt.Errorf("jsonx: input of %d bytes exceeds the limit of %d: %w", len(data), max, errs.ErrTooLarge)
+	}
+	return nil
+}
+
+// Decode checks that data is one strict JSON value within lim and returns it as
+// map[string]any, []any, string, json.Number (the literal text of the number), bool or nil.
+// Empty arrays and objects are non-nil.
+//
+// Strings without escapes and numbers share the memory of one copy of data, so holding any
+// of them keeps that copy alive. On error the result is nil and the error wraps
+// errs.ErrMalformed, errs.ErrTooLarge or errs.ErrTooDeep. Decode is safe for concurrent use.
 func Decode(data []byte, lim Limits) (any, error) {
-	max := lim.MaxBytes
-	if max == 0 {
-		max = DefaultMaxBytes
+	if err := checkSize(data, lim); err != nil {
+		return nil, err
 	}
-	if len(data) > max {
-		return nil, fmt.Errorf("jsonx: %d bytes: %w", len(data), errs.ErrTooLarge)
+	var vals [32]any
+	var members [32]member
+	d := decoder{data: data, str: string(data), maxDepth: lim.maxDepth(), vals: vals[:0], members: members[:0]}
+	d.pos = skipWS(data, 0)
+	v, err := d.value()
+	if err != nil {
+		return nil, err
 	}
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, fmt.Errorf("jsonx: %w", errs.ErrMalformed)
+	if i := skipWS(data, d.pos); i != len(data) {
+		return nil, malformed(i, "data after the top-level value")
 	}
 	return v, nil
 }
 
-// Unmarshal checks data as Decode does, then decodes it into v with encoding/json.
+// Validate runs the checks of Decode without building a value: it returns nil exactly when
+// Decode would succeed, and otherwise the same error. It allocates only for objects with
+// escaped or many member names. Validate is safe for concurrent use.
+func Validate(data []byte, lim Limits) error {
+	if err := checkSize(data, lim); err != nil {
+		return err
+	}
+	var names [32]name
+	v := validator{data: data, maxDepth: lim.maxDepth(), names: names[:0]}
+	i, err := v.value(skipWS(data, 0))
+	if err != nil {
+		return err
+	}
+	if i = skipWS(data, i); i != len(data) {
+		return malformed(i, "data after the top-level value")
+	}
+	return nil
+}
+
+// Unmarshal checks data as Validate does and then decodes it into v.
+//
+// If v is a *any, it receives the result of Decode (numbers as json.Number). Any other v is
+// filled by encoding/json.Unmarshal, with its usual rules (numbers in interface fields become
+// float64, unknown fields are ignored); an error from it, such as a type mismatch, wraps both
+// errs.ErrMalformed and the encoding/json error. On error, v may have been partly written and
+// must not be used.
 func Unmarshal(data []byte, v any, lim Limits) error {
-	if _, err := Decode(data, lim); err != nil {
+	if p, ok := v.(*any); ok && p != nil {
+		val, err := Decode(data, lim)
+		if err != nil {
+			return err
+		}
+		*p = val
+		return nil
+	}
+	if err := Validate(data, lim); err != nil {
 		return err
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("jsonx: %w", errs.ErrMalformed)
+		return fmt.Errorf("jsonx: %w: %w", errs.ErrMalformed, err)
 	}
 	return nil
 }
