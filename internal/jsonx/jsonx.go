@@ -3,6 +3,7 @@ package jsonx
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/credence-dev/credence/internal/errs"
 )
@@ -93,8 +94,8 @@ func Validate(data []byte, lim Limits) error {
 // If v is a *any, it receives the result of Decode (numbers as json.Number). Any other v is
 // filled by encoding/json.Unmarshal, with its usual rules (numbers in interface fields become
 // float64, unknown fields are ignored); an error from it, such as a type mismatch, wraps both
-// errs.ErrMalformed and the encoding/json error. On error, v may have been partly written and
-// must not be used.
+// errs.ErrMalformed and the encoding/json error. v is replaced, not merged into: the value is
+// decoded into a fresh one and stored only on success, so on error v is unchanged.
 func Unmarshal(data []byte, v any, lim Limits) error {
 	if p, ok := v.(*any); ok && p != nil {
 		val, err := Decode(data, lim)
@@ -107,8 +108,16 @@ func Unmarshal(data []byte, v any, lim Limits) error {
 	if err := Validate(data, lim); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(data, v); err != nil {
+	// Decode into a fresh value and store it only on success, so a failure never leaves v
+	// half-filled.
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return fmt.Errorf("jsonx: Unmarshal target %T is not a non-nil pointer: %w", v, errs.ErrMalformed)
+	}
+	fresh := reflect.New(rv.Elem().Type())
+	if err := json.Unmarshal(data, fresh.Interface()); err != nil {
 		return fmt.Errorf("jsonx: %w: %w", errs.ErrMalformed, err)
 	}
+	rv.Elem().Set(fresh.Elem())
 	return nil
 }

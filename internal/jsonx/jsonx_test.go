@@ -465,3 +465,23 @@ func checkErrIs(t *testing.T, err, want error) {
 		t.Errorf("got %v, want %v", err, want)
 	}
 }
+
+func TestUnmarshalLeavesTargetOnError(t *testing.T) {
+	type T struct {
+		A string `json:"a"`
+		B int    `json:"b"`
+	}
+	v := T{A: "keep", B: 7}
+	if err := jsonx.Unmarshal([]byte(`{"a":"new","b":"not a number"}`), &v, jsonx.Limits{}); !errors.Is(err, errs.ErrMalformed) {
+		t.Fatalf("got %v", err)
+	}
+	if v.A != "keep" || v.B != 7 {
+		t.Fatalf("target changed on error: %+v", v)
+	}
+	if err := jsonx.Unmarshal([]byte(`{"a":"new","b":1}`), &v, jsonx.Limits{}); err != nil || v.A != "new" || v.B != 1 {
+		t.Fatalf("got %+v, %v", v, err)
+	}
+	if err := jsonx.Unmarshal([]byte(`{}`), v, jsonx.Limits{}); !errors.Is(err, errs.ErrMalformed) {
+		t.Fatalf("non-pointer target: %v", err)
+	}
+}
