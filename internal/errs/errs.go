@@ -79,3 +79,23 @@ var (
 	ErrDomainMismatch     = errors.New("credence: domain mismatch")
 	ErrReplay             = errors.New("credence: replayed presentation")
 )
+
+// Status.
+var (
+	ErrRevoked            = errors.New("credence: credential revoked")
+	ErrSuspended          = errors.New("credence: credential suspended")
+	ErrStatusVerification = errors.New("credence: credential status could not be verified")
+	ErrStatusRetrieval    = errors.New("credence: status list could not be retrieved")
+	ErrStatusIndex        = errors.New("credence: status list index invalid")
+	ErrStatusRange        = errors.New("credence: status list index out of range")
+	ErrStatusListLength   = errors.New("credence: status list too short")
+)
+
+// Matching (PEX, DCQL).
+var (
+	ErrUnsafePattern     = errors.New("credence: unsafe pattern")
+	ErrUnsupportedPath   = errors.New("credence: unsupported path")
+	ErrRemoteReference   = errors.New("credence: remote reference not allowed")
+	ErrUnsupportedSchema = errors.New("credence: unsupported schema")
+	ErrNoMatch           = errors.New("credence: no match")
+)
