@@ -1,6 +1,10 @@
 package did
 
-import "github.com/credence-dev/credence/internal/errs"
+import (
+	"errors"
+
+	"github.com/credence-dev/credence/internal/errs"
+)
 
 // Errors returned by this package. Each failure wraps one of them; test with errors.Is.
 var (
@@ -34,4 +38,19 @@ var (
 	ErrForbiddenAddress = errs.ErrForbiddenAddress
 	// ErrInvalidURL: a string that is not a valid URL.
 	ErrInvalidURL = errs.ErrInvalidURL
+	// ErrUnsupportedKeyType: key material of a kind package keys does not support; the
+	// same value as keys.ErrUnsupportedKeyType.
+	ErrUnsupportedKeyType = errs.ErrUnsupportedKeyType
+)
+
+// Errors defined by this package.
+var (
+	// ErrDeactivated: the DID has been deactivated (its document metadata says
+	// deactivated: true, DID Core §7.1.3); its keys must not be used.
+	ErrDeactivated = errors.New("did: DID deactivated")
+	// ErrAlreadyRegistered: a Registry already has a resolver for the method.
+	ErrAlreadyRegistered = errors.New("did: method already registered")
+	// ErrResolutionFailed: a resolver failed for a reason that no other sentinel names
+	// (the W3C code internalError); the resolver's own error is wrapped beside it.
+	ErrResolutionFailed = errors.New("did: resolution failed")
 )
