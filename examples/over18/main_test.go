@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestRunText(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(nil, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{"issuer", "holder", "verifier", "did:key:z6Mk", "did:jwk:", "assertionMethod"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRunJSON(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"--json"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var rep report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK || len(rep.Parties) != 3 {
+		t.Fatalf("report: %+v", rep)
+	}
+}
+
+func TestRunBadArgs(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"--nope"}, &out, &errOut); code != 2 {
+		t.Fatalf("exit %d", code)
+	}
+	if code := run([]string{"extra"}, &out, &errOut); code != 2 {
+		t.Fatalf("exit %d", code)
+	}
+	if code := run([]string{"--help"}, &out, &errOut); code != 0 {
+		t.Fatalf("--help exit %d", code)
+	}
+}
