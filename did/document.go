@@ -104,17 +104,17 @@ func ParseDocument(data []byte) (*Document, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, fmt.Errorf("did: document of %d bytes, more than %d: %w", len(data), MaxDocumentBytes, ErrTooLarge)
 	}
-	if _, err := jsonx.Decode(data, jsonx.Limits{MaxBytes: MaxDocumentBytes}); err != nil {
+	if err := jsonx.Validate(data, jsonx.Limits{MaxBytes: MaxDocumentBytes}); err != nil {
 		return nil, fmt.Errorf("did: document: %w", err)
 	}
-	d := new(Document)
-	if err := d.UnmarshalJSON(data); err != nil {
+	d, err := unmarshalDocument(data, true)
+	if err != nil {
 		return nil, err
 	}
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
-	return d, nil
+	return &d, nil
 }
 
 // validRelationship reports whether rel is one of the five relationships of DID Core.

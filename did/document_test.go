@@ -459,3 +459,58 @@ func TestVectorDocuments(t *testing.T) {
 		})
 	}
 }
+
+func TestUnmarshalJSON(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want error
+	}{
+		{"ok", `{"id":"did:example:1","x":{"id":1,"id":2}}`, nil},
+		{"not JSON", `{"id":`, ErrMalformed},
+		{"empty", ``, ErrMalformed},
+		{"duplicate member", `{"id":"did:example:1","id":"did:example:2"}`, ErrMalformed},
+		{"escaped duplicate member", `{"id":"did:example:1","i\u0064":"did:example:2"}`, ErrMalformed},
+		{"duplicate in a method", `{"id":"did:example:1","verificationMethod":[{"id":"#a","id":"#b"}]}`, ErrMalformed},
+		{"wrong type", `{"id":true}`, ErrInvalidDIDDocument},
+		{"null", `null`, ErrInvalidDIDDocument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var d Document
+			err := d.UnmarshalJSON([]byte(tt.in))
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Errorf("error = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	var d Document
+	if err := d.UnmarshalJSON([]byte("{\"id\":\"did:example:\xff\"}")); err != nil || d.ID != "did:example:\ufffd" {
+		t.Errorf("invalid UTF-8: %q, %v; want it replaced as encoding/json does", d.ID, err)
+	}
+	var parts struct {
+		VM  VerificationMethod `json:"vm"`
+		Ref []MethodRef        `json:"refs"`
+		Svc Service            `json:"svc"`
+	}
+	in := `{"vm":{"id":"#k","type":"T","controller":"did:example:1","x":1},"refs":["#k",{"id":"#e","type":"T","controller":"did:example:1"}],"svc":{"id":"#s","type":["A","B"],"serviceEndpoint":"https://a.example/"}}`
+	if err := json.Unmarshal([]byte(in), &parts); err != nil {
+		t.Fatal(err)
+	}
+	if parts.VM.ID != "#k" || string(parts.VM.Extra["x"]) != "1" || parts.Ref[0].ID != "#k" || parts.Ref[1].Embedded == nil ||
+		len(parts.Svc.Type) != 2 || string(parts.Svc.ServiceEndpoint) != `"https://a.example/"` {
+		t.Errorf("decoded %+v", parts)
+	}
+	out, err := json.Marshal(parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(jsonValue(t, []byte(in)), jsonValue(t, out)); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	for _, bad := range []string{`{"vm":[]}`, `{"refs":[1]}`, `{"svc":{"serviceEndpoint":1}}`, `{"svc":{"type":{}}}`} {
+		if err := json.Unmarshal([]byte(bad), &parts); !errors.Is(err, ErrInvalidDIDDocument) {
+			t.Errorf("%s: error = %v, want %v", bad, err, ErrInvalidDIDDocument)
+		}
+	}
+}

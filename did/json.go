@@ -3,10 +3,8 @@ package did
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"unicode/utf8"
 )
 
@@ -25,57 +23,33 @@ const (
 )
 
 // UnmarshalJSON implements [json.Unmarshaler]. It checks the JSON type of every member it
-// models (errors wrap [ErrInvalidDIDDocument], or [ErrMalformed] for bad JSON) but not the
-// rules of DID Core, and it applies no size or depth limit and does not reject duplicate
-// member names: use [ParseDocument] for untrusted input.
+// models (errors wrap [ErrInvalidDIDDocument]) and rejects repeated member names in the
+// objects it models ([ErrMalformed]), but does not check the rules of DID Core, apply a
+// size or depth limit, or look inside raw members: use [ParseDocument] for untrusted input.
 func (d *Document) UnmarshalJSON(data []byte) error {
-	m, err := decodeObject(data, "")
+	doc, err := unmarshalDocument(data, false)
 	if err != nil {
 		return err
-	}
-	var doc Document
-	for k, v := range m {
-		p := "/" + k
-		switch k {
-		case memContext:
-			doc.Context, err = decodeContext(v, p)
-		case memID:
-			doc.ID, err = decodeString(v, p)
-		case memAlsoKnownAs:
-			doc.AlsoKnownAs, err = decodeStringSet(v, p)
-		case memController:
-			doc.Controller, err = decodeStringOrSet(v, p)
-		case memVerificationMethod:
-			doc.VerificationMethod, err = decodeArray(v, p, decodeMethod)
-		case string(Authentication):
-			doc.Authentication, err = decodeArray(v, p, decodeMethodRef)
-		case string(AssertionMethod):
-			doc.AssertionMethod, err = decodeArray(v, p, decodeMethodRef)
-		case string(KeyAgreement):
-			doc.KeyAgreement, err = decodeArray(v, p, decodeMethodRef)
-		case string(CapabilityInvocation):
-			doc.CapabilityInvocation, err = decodeArray(v, p, decodeMethodRef)
-		case string(CapabilityDelegation):
-			doc.CapabilityDelegation, err = decodeArray(v, p, decodeMethodRef)
-		case memService:
-			doc.Service, err = decodeArray(v, p, decodeService)
-		default:
-			if doc.Extra == nil {
-				doc.Extra = make(map[string]json.RawMessage)
-			}
-			doc.Extra[k] = v
-		}
-		if err != nil {
-			return err
-		}
 	}
 	*d = doc
 	return nil
 }
 
+func unmarshalDocument(data []byte, validated bool) (Document, error) {
+	dec, i, j, err := newDecoder(data, validated)
+	if err != nil {
+		return Document{}, err
+	}
+	return dec.document(i, j)
+}
+
 // UnmarshalJSON implements [json.Unmarshaler]; it checks JSON types only.
 func (vm *VerificationMethod) UnmarshalJSON(data []byte) error {
-	m, err := decodeMethod(data, "")
+	dec, i, j, err := newDecoder(data, false)
+	if err != nil {
+		return err
+	}
+	m, err := dec.method(i, j)
 	if err != nil {
 		return err
 	}
@@ -86,7 +60,11 @@ func (vm *VerificationMethod) UnmarshalJSON(data []byte) error {
 // UnmarshalJSON implements [json.Unmarshaler]: a string is a reference, an object an
 // embedded method.
 func (r *MethodRef) UnmarshalJSON(data []byte) error {
-	m, err := decodeMethodRef(data, "")
+	dec, i, j, err := newDecoder(data, false)
+	if err != nil {
+		return err
+	}
+	m, err := dec.methodRef(i, j)
 	if err != nil {
 		return err
 	}
@@ -96,212 +74,16 @@ func (r *MethodRef) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON implements [json.Unmarshaler]; it checks JSON types only.
 func (s *Service) UnmarshalJSON(data []byte) error {
-	v, err := decodeService(data, "")
+	dec, i, j, err := newDecoder(data, false)
+	if err != nil {
+		return err
+	}
+	v, err := dec.service(i, j)
 	if err != nil {
 		return err
 	}
 	*s = v
 	return nil
-}
-
-func decodeMethod(data []byte, path string) (VerificationMethod, error) {
-	m, err := decodeObject(data, path)
-	if err != nil {
-		return VerificationMethod{}, err
-	}
-	var vm VerificationMethod
-	for k, v := range m {
-		p := path + "/" + k
-		switch k {
-		case memID:
-			vm.ID, err = decodeString(v, p)
-		case memType:
-			vm.Type, err = decodeString(v, p)
-		case memController:
-			vm.Controller, err = decodeString(v, p)
-		case memPublicKeyJwk:
-			if jsonKind(v) != '{' {
-				err = wrongType(p, "an object")
-			}
-			vm.PublicKeyJwk = v
-		case memPublicKeyMultibase:
-			vm.PublicKeyMultibase, err = decodeString(v, p)
-		default:
-			if vm.Extra == nil {
-				vm.Extra = make(map[string]json.RawMessage)
-			}
-			vm.Extra[k] = v
-		}
-		if err != nil {
-			return VerificationMethod{}, err
-		}
-	}
-	return vm, nil
-}
-
-func decodeMethodRef(data []byte, path string) (MethodRef, error) {
-	switch jsonKind(data) {
-	case '"':
-		s, err := decodeString(data, path)
-		return MethodRef{ID: s}, err
-	case '{':
-		vm, err := decodeMethod(data, path)
-		if err != nil {
-			return MethodRef{}, err
-		}
-		return MethodRef{Embedded: &vm}, nil
-	}
-	return MethodRef{}, wrongType(path, "a string or an object")
-}
-
-func decodeService(data []byte, path string) (Service, error) {
-	m, err := decodeObject(data, path)
-	if err != nil {
-		return Service{}, err
-	}
-	var s Service
-	for k, v := range m {
-		p := path + "/" + k
-		switch k {
-		case memID:
-			s.ID, err = decodeString(v, p)
-		case memType:
-			s.Type, err = decodeStringOrSet(v, p)
-		case memServiceEndpoint:
-			switch jsonKind(v) {
-			case '"', '{', '[':
-				s.ServiceEndpoint = v
-			default:
-				err = wrongType(p, "a string, an object or an array")
-			}
-		default:
-			if s.Extra == nil {
-				s.Extra = make(map[string]json.RawMessage)
-			}
-			s.Extra[k] = v
-		}
-		if err != nil {
-			return Service{}, err
-		}
-	}
-	return s, nil
-}
-
-// jsonKind returns the first byte of the JSON value in data, skipping white space:
-// '{', '[', '"', 't', 'f', 'n', a digit or '-'; 0 if data is empty.
-func jsonKind(data []byte) byte {
-	for _, c := range data {
-		switch c {
-		case ' ', '\t', '\n', '\r':
-			continue
-		}
-		return c
-	}
-	return 0
-}
-
-func wrongType(path, want string) error {
-	if path == "" {
-		path = "/"
-	}
-	return fmt.Errorf("did: document %s: not %s: %w", path, want, ErrInvalidDIDDocument)
-}
-
-// jsonError classifies an error of encoding/json.
-func jsonError(err error, path, want string) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return wrongType(path, want)
-	}
-	return fmt.Errorf("did: document %s: %w", path, ErrMalformed)
-}
-
-func decodeObject(data []byte, path string) (map[string]json.RawMessage, error) {
-	if jsonKind(data) != '{' {
-		if !json.Valid(data) {
-			return nil, fmt.Errorf("did: document %s: %w", path, ErrMalformed)
-		}
-		return nil, wrongType(path, "an object")
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, jsonError(err, path, "an object")
-	}
-	return m, nil
-}
-
-func decodeString(data []byte, path string) (string, error) {
-	if jsonKind(data) != '"' {
-		return "", wrongType(path, "a string")
-	}
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
-		return "", jsonError(err, path, "a string")
-	}
-	return s, nil
-}
-
-// decodeArray decodes a JSON array with elem. An empty array gives an empty, non-nil slice.
-func decodeArray[T any](data []byte, path string, elem func([]byte, string) (T, error)) ([]T, error) {
-	if jsonKind(data) != '[' {
-		return nil, wrongType(path, "an array")
-	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(data, &raws); err != nil {
-		return nil, jsonError(err, path, "an array")
-	}
-	out := make([]T, len(raws))
-	for i, r := range raws {
-		v, err := elem(r, path+"/"+strconv.Itoa(i))
-		if err != nil {
-			return nil, err
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
-func decodeStringSet(data []byte, path string) ([]string, error) {
-	return decodeArray(data, path, decodeString)
-}
-
-func decodeStringOrSet(data []byte, path string) ([]string, error) {
-	if jsonKind(data) == '"' {
-		s, err := decodeString(data, path)
-		if err != nil {
-			return nil, err
-		}
-		return []string{s}, nil
-	}
-	if jsonKind(data) != '[' {
-		return nil, wrongType(path, "a string or an array of strings")
-	}
-	return decodeStringSet(data, path)
-}
-
-// decodeContext decodes "@context": a string, or an array of strings and objects.
-// Objects decode to map[string]any with numbers as json.Number.
-func decodeContext(data []byte, path string) ([]any, error) {
-	switch jsonKind(data) {
-	case '"':
-		s, err := decodeString(data, path)
-		if err != nil {
-			return nil, err
-		}
-		return []any{s}, nil
-	case '[':
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
-		var v []any
-		if err := dec.Decode(&v); err != nil {
-			return nil, jsonError(err, path, "an array")
-		}
-		if v == nil {
-			v = []any{}
-		}
-		return v, nil
-	}
-	return nil, wrongType(path, "a string or an array")
 }
 
 // MarshalJSON implements [json.Marshaler]. Members come in DID Core order, then Extra in

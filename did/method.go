@@ -72,6 +72,7 @@ func (d *Document) Methods(rel Relationship) ([]VerificationMethod, error) {
 		return nil, invalidDoc("/id", err)
 	}
 	base := URL{DID: id}
+	var index map[string]*VerificationMethod // by absolute id, built on first use
 	out := make([]VerificationMethod, 0, len(entries))
 	for i := range entries {
 		e := &entries[i]
@@ -91,7 +92,10 @@ func (d *Document) Methods(rel Relationship) ([]VerificationMethod, error) {
 			continue
 		}
 		abs := u.String()
-		vm := d.find(&base, abs)
+		if index == nil {
+			index = d.index(&base)
+		}
+		vm := index[abs]
 		if vm == nil {
 			return nil, fmt.Errorf("did: %s is listed under %s but not defined in the document: %w", quote(abs), rel, ErrVerificationMethodNotFound)
 		}
@@ -119,6 +123,31 @@ func (d *Document) find(base *URL, abs string) *VerificationMethod {
 		}
 	}
 	return nil
+}
+
+// index maps the absolute ids of the methods of d to them, with the same precedence as
+// find, so that listing a relationship stays linear in the size of the document.
+func (d *Document) index(base *URL) map[string]*VerificationMethod {
+	m := make(map[string]*VerificationMethod)
+	add := func(vm *VerificationMethod) {
+		if id, ok := absoluteID(base, vm.ID); ok {
+			if _, dup := m[id]; !dup {
+				m[id] = vm
+			}
+		}
+	}
+	for i := range d.VerificationMethod {
+		add(&d.VerificationMethod[i])
+	}
+	for _, rel := range relationships {
+		entries, _ := d.relationship(rel)
+		for i := range entries {
+			if vm := entries[i].Embedded; vm != nil {
+				add(vm)
+			}
+		}
+	}
+	return m
 }
 
 // absoluteID resolves a method id against base.

@@ -5,7 +5,9 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -216,5 +218,40 @@ func TestPublicKey(t *testing.T) {
 				t.Errorf("PublicKey = %v, %v: want exactly one non-nil", pub, err)
 			}
 		})
+	}
+}
+
+// TestMethodsLarge checks that a document of the largest accepted size is listed and
+// validated in linear time.
+func TestMethodsLarge(t *testing.T) {
+	var b []byte
+	b = append(b, `{"id":"did:example:1","verificationMethod":[`...)
+	n := 0
+	for len(b) < MaxDocumentBytes/2-200 {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, `{"id":"#k%d","type":"T","controller":"did:example:1"}`, n)
+		n++
+	}
+	b = append(b, `],"authentication":[`...)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, `"#k%d"`, i)
+	}
+	b = append(b, `]}`...)
+	start := time.Now()
+	doc, err := ParseDocument(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vms, err := doc.Methods(Authentication)
+	if err != nil || len(vms) != n {
+		t.Fatalf("Methods = %d methods, %v; want %d", len(vms), err, n)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("%d methods took %v", n, d)
 	}
 }

@@ -248,8 +248,8 @@ func (r *Registry) DereferenceService(ctx context.Context, didURL string) (strin
 		return "", NewResolutionError(CodeNotFound, didURL,
 			fmt.Errorf("did: no service %s: %w", quote(want), ErrNotFound))
 	}
-	endpoint, err := decodeString(svc.ServiceEndpoint, "")
-	if err != nil {
+	endpoint, ok := rawString(svc.ServiceEndpoint)
+	if !ok {
 		return "", NewResolutionError(CodeNotFound, didURL,
 			fmt.Errorf("did: service %s: endpoint is not a string: %w", quote(want), ErrNotFound))
 	}

@@ -184,22 +184,23 @@ func isDocumentMetadataMember(k string) bool {
 // UnmarshalJSON implements [json.Unmarshaler]. A member of the wrong type wraps
 // [ErrMalformed].
 func (m *DocumentMetadata) UnmarshalJSON(data []byte) error {
-	obj, err := decodeObject(data, "")
+	d, i, j, err := newDecoder(data, false)
 	if err != nil {
-		return metadataError("", err)
+		return err
 	}
+	d.metadata = true
 	var out DocumentMetadata
-	for k, v := range obj {
+	err = d.object(i, j, func(k string, vi, vj int) error {
+		var err error
 		switch k {
 		case "created", "updated":
 			var s string
-			if s, err = decodeString(v, "/"+k); err != nil {
-				break
+			if s, err = d.str(vi, vj); err != nil {
+				return err
 			}
-			t, perr := time.Parse(time.RFC3339, s)
-			if perr != nil {
-				err = fmt.Errorf("did: metadata /%s: not an RFC 3339 time: %w", k, ErrMalformed)
-				break
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				return fmt.Errorf("did: metadata %s: not an RFC 3339 time: %w", d.pointer(), ErrMalformed)
 			}
 			if k == "created" {
 				out.Created = &t
@@ -207,28 +208,29 @@ func (m *DocumentMetadata) UnmarshalJSON(data []byte) error {
 				out.Updated = &t
 			}
 		case "deactivated":
-			switch string(v) {
+			switch d.s[vi:vj] {
 			case "true":
 				out.Deactivated = true
 			case "false":
 			default:
-				err = fmt.Errorf("did: metadata /deactivated: not a boolean: %w", ErrMalformed)
+				return d.wrongType("a boolean")
 			}
 		case "versionId":
-			out.VersionID, err = decodeString(v, "/"+k)
+			out.VersionID, err = d.str(vi, vj)
 		case "equivalentId":
-			out.EquivalentID, err = decodeStringSet(v, "/"+k)
+			out.EquivalentID, err = d.strings(vi, vj)
 		case "canonicalId":
-			out.CanonicalID, err = decodeString(v, "/"+k)
+			out.CanonicalID, err = d.str(vi, vj)
 		default:
 			if out.Extra == nil {
 				out.Extra = make(map[string]json.RawMessage)
 			}
-			out.Extra[k] = v
+			out.Extra[k] = d.rawValue(vi, vj)
 		}
-		if err != nil {
-			return metadataError(k, err)
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	*m = out
 	return nil
@@ -254,36 +256,30 @@ func (m ResolutionMetadata) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON implements [json.Unmarshaler]. A member of the wrong type wraps
 // [ErrMalformed].
 func (m *ResolutionMetadata) UnmarshalJSON(data []byte) error {
-	obj, err := decodeObject(data, "")
+	d, i, j, err := newDecoder(data, false)
 	if err != nil {
-		return metadataError("", err)
+		return err
 	}
+	d.metadata = true
 	var out ResolutionMetadata
-	for k, v := range obj {
+	err = d.object(i, j, func(k string, vi, vj int) error {
+		var err error
 		switch k {
 		case "contentType":
-			out.ContentType, err = decodeString(v, "/"+k)
+			out.ContentType, err = d.str(vi, vj)
 		case "error":
-			out.Error, err = decodeString(v, "/"+k)
+			out.Error, err = d.str(vi, vj)
 		default:
 			if out.Extra == nil {
 				out.Extra = make(map[string]json.RawMessage)
 			}
-			out.Extra[k] = v
+			out.Extra[k] = d.rawValue(vi, vj)
 		}
-		if err != nil {
-			return metadataError(k, err)
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	*m = out
 	return nil
-}
-
-// metadataError turns a document decoding error into a metadata one: metadata is not a
-// DID document, so a wrong type is ErrMalformed.
-func metadataError(member string, err error) error {
-	if errors.Is(err, ErrMalformed) {
-		return err
-	}
-	return fmt.Errorf("did: metadata /%s: wrong JSON type: %w", member, ErrMalformed)
 }

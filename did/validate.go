@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -180,15 +181,12 @@ func isKeyMaterial(member string) bool {
 var privateJWKMembers = [...]string{"d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv"}
 
 func checkPublicJWK(raw json.RawMessage) error {
-	if jsonKind(raw) != '{' {
-		return errors.New("not an object")
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
+	names, ok := rawMembers(raw)
+	if !ok {
 		return errors.New("not a JSON object")
 	}
 	for _, k := range privateJWKMembers {
-		if _, ok := m[k]; ok {
+		if slices.Contains(names, k) {
 			return fmt.Errorf("private key member %q", k)
 		}
 	}
