@@ -1,13 +1,9 @@
 package jwk
 
-// Failures of [Resolver.Resolve] are *did.ResolutionError values whose Err wraps one of
-// did.ErrInvalidDID (with did.ErrTooLarge for oversized input), did.ErrMethodNotSupported,
+// Failures of [Resolver.Resolve] are *did.ResolutionError values with the codes
+// invalidDid, methodNotSupported, invalidPublicKey or unsupportedPublicKeyType, whose Err
+// wraps one of did.ErrInvalidDID (with did.ErrTooLarge for oversized input, or
+// keys.ErrMalformed for a JWK that is not strict JSON), did.ErrMethodNotSupported,
 // keys.ErrInvalidKey, keys.ErrPrivateKeyMaterial, keys.ErrUnsupportedKeyType or
-// keys.ErrAlgorithmKeyMismatch; test with errors.Is.
-
-// Error codes beside the ones package did defines.
-const (
-	// codeUnsupportedPublicKeyType is the DID Specification Registries' code for a key
-	// type the resolver does not support (RSA, "oct", P-521, ...).
-	codeUnsupportedPublicKeyType = "unsupportedPublicKeyType"
-)
+// keys.ErrAlgorithmKeyMismatch; test with errors.Is. The package defines no sentinels of
+// its own.

@@ -132,7 +132,7 @@ func document(id string) (*did.Document, error) {
 	switch {
 	case err == nil:
 	case errors.Is(err, keys.ErrUnsupportedKeyType):
-		return nil, did.NewResolutionError(codeUnsupportedPublicKeyType, id, fmt.Errorf("jwk: %w", err))
+		return nil, did.NewResolutionError(did.CodeUnsupportedPublicKeyType, id, fmt.Errorf("jwk: %w", err))
 	case errors.Is(err, keys.ErrMalformed), errors.Is(err, keys.ErrTooDeep), errors.Is(err, keys.ErrTooLarge):
 		return nil, invalid(id, "JWK", err)
 	default: // ErrInvalidKey, ErrPrivateKeyMaterial, ErrAlgorithmKeyMismatch

@@ -11,13 +11,10 @@ var (
 	ErrUnsupportedFormat = errs.ErrUnsupportedFormat
 )
 
-// Error codes of the did:key specification (§ Signature Method Creation Algorithm) that
-// package did has no constant for. They appear in [did.ResolutionError.Code] beside
-// did.CodeInvalidDID, did.CodeMethodNotSupported and did.CodeInvalidPublicKey.
-const (
-	// CodeInvalidPublicKeyLength: the key bytes do not have the length of their multicodec.
-	CodeInvalidPublicKeyLength = "invalidPublicKeyLength"
-	// CodeUnsupportedPublicKeyType: a key type outside this package's policy (RSA, P-521,
-	// BLS12-381, ...), reported for the multicodec of the key.
-	CodeUnsupportedPublicKeyType = "unsupportedPublicKeyType"
-)
+// CodeInvalidPublicKeyLength is the did:key specification's error code for key bytes
+// that do not have the length of their multicodec (§ Signature Method Creation
+// Algorithm), which package did has no constant for. It appears in
+// [did.ResolutionError.Code] beside did.CodeInvalidDID, did.CodeMethodNotSupported,
+// did.CodeInvalidPublicKey and did.CodeUnsupportedPublicKeyType (RSA, P-521, BLS12-381
+// and other key types outside policy).
+const CodeInvalidPublicKeyLength = "invalidPublicKeyLength"

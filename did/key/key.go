@@ -139,7 +139,7 @@ func (r *Resolver) document(id string) (*did.Document, error) {
 	}
 	want, ok := keyLengths[code]
 	if !ok {
-		return nil, did.NewResolutionError(CodeUnsupportedPublicKeyType, id,
+		return nil, did.NewResolutionError(did.CodeUnsupportedPublicKeyType, id,
 			fmt.Errorf("key: multicodec %v: %w", code, keys.ErrUnsupportedKeyType))
 	}
 	if len(raw) != want {

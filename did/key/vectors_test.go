@@ -181,8 +181,8 @@ func TestVectors(t *testing.T) {
 			res, err := derive.Resolve(context.Background(), v.did)
 			if !v.inPolicy {
 				var re *did.ResolutionError
-				if !errors.Is(err, keys.ErrUnsupportedKeyType) || !errors.As(err, &re) || re.Code != CodeUnsupportedPublicKeyType || res != nil {
-					t.Fatalf("out-of-policy DID: got %v, %v; want %s wrapping %v", res, err, CodeUnsupportedPublicKeyType, keys.ErrUnsupportedKeyType)
+				if !errors.Is(err, keys.ErrUnsupportedKeyType) || !errors.As(err, &re) || re.Code != did.CodeUnsupportedPublicKeyType || res != nil {
+					t.Fatalf("out-of-policy DID: got %v, %v; want %s wrapping %v", res, err, did.CodeUnsupportedPublicKeyType, keys.ErrUnsupportedKeyType)
 				}
 				rejected++
 				return
