@@ -514,3 +514,18 @@ func TestUnmarshalJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestMarshalByValue(t *testing.T) {
+	doc := mustParseDocument(t, "valid-basic.json")
+	byPtr, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byVal, err := json.Marshal(struct{ D Document }{*doc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"D":` + string(byPtr) + `}`; string(byVal) != want {
+		t.Errorf("by value: %s\nwant %s", byVal, want)
+	}
+}

@@ -92,8 +92,9 @@ func (s *Service) UnmarshalJSON(data []byte) error {
 // JSON-LD reads the same); a single controller or service type is a string. Raw members
 // (Extra, publicKeyJwk, serviceEndpoint) are checked and written compacted. The output is
 // compact JSON. MarshalJSON does not validate d against DID Core; call
-// [Document.Validate] for that.
-func (d *Document) MarshalJSON() ([]byte, error) {
+// [Document.Validate] for that. It has a value receiver so that a Document held by value
+// in another struct marshals the same way.
+func (d Document) MarshalJSON() ([]byte, error) {
 	var w objWriter
 	w.b = make([]byte, 0, 1024)
 	saved := w.open()
