@@ -196,7 +196,11 @@ func (raw *rawJWK) publicKey() (crypto.PublicKey, error) {
 		}
 		switch raw.crv {
 		case "Ed25519":
-			return ed25519.PublicKey(x), nil
+			k, err := parseEd25519(x)
+			if err != nil {
+				return nil, err
+			}
+			return k, nil
 		case "X25519":
 			k, err := ecdh.X25519().NewPublicKey(x)
 			if err != nil {

@@ -179,3 +179,16 @@ func TestTypeOf(t *testing.T) {
 		t.Fatal("ecdh key got a signature algorithm")
 	}
 }
+
+func TestEd25519NotOnCurve(t *testing.T) {
+	// y = 2: x² = (y²-1)/(d·y²+1) has no square root mod p, so no point has this y.
+	b := make([]byte, 32)
+	b[0] = 2
+	x := base64.RawURLEncoding.EncodeToString(b)
+	if _, err := keys.ParseJWK([]byte(`{"kty":"OKP","crv":"Ed25519","x":"` + x + `"}`)); !errors.Is(err, keys.ErrInvalidKey) {
+		t.Fatalf("JWK: %v", err)
+	}
+	if _, err := keys.ParseMultikey(keys.EncodeMultikey(0xed, b)); !errors.Is(err, keys.ErrInvalidKey) {
+		t.Fatalf("Multikey: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
+	"filippo.io/edwards25519"
 	"fmt"
 )
 
@@ -114,6 +115,20 @@ func Generate(kt KeyType) (Signer, error) {
 		return nil, fmt.Errorf("keys: generate %s: %w", kt, err)
 	}
 	return SignerFor(priv)
+}
+
+// parseEd25519 checks that b is the 32-byte encoding of a point on the Edwards curve.
+// ed25519.Verify would refuse every signature of a key that is not one, but a DID
+// document or JWK holding such a key is malformed, and saying so early keeps those
+// documents out.
+func parseEd25519(b []byte) (ed25519.PublicKey, error) {
+	if len(b) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("keys: ed25519 key of %d bytes: %w", len(b), ErrInvalidKey)
+	}
+	if _, err := new(edwards25519.Point).SetBytes(b); err != nil {
+		return nil, fmt.Errorf("keys: ed25519 key is not a curve point: %w", ErrInvalidKey)
+	}
+	return ed25519.PublicKey(b), nil
 }
 
 // Equal reports whether two public keys are the same key.

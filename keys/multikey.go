@@ -31,10 +31,11 @@ func ParseMultikey(s string) (crypto.PublicKey, error) {
 	}
 	switch code {
 	case multicodec.Ed25519Pub:
-		if len(key) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("keys: multikey ed25519 key of %d bytes: %w", len(key), ErrInvalidKey)
+		k, err := parseEd25519(key)
+		if err != nil {
+			return nil, err
 		}
-		return ed25519.PublicKey(key), nil
+		return k, nil
 	case multicodec.X25519Pub:
 		k, err := ecdh.X25519().NewPublicKey(key)
 		if err != nil {
