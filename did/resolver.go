@@ -59,6 +59,7 @@ const (
 	CodeInternalError              = "internalError"
 	CodeInvalidPublicKey           = "invalidPublicKey"
 	CodeUnsupportedPublicKeyType   = "unsupportedPublicKeyType"
+	CodeInvalidPublicKeyLength     = "invalidPublicKeyLength" // did:key and did:peer key bytes of the wrong length
 	CodeInvalidOptions             = "invalidOptions"
 	// CodeDeactivated is not a W3C error code. DID Resolution reports a deactivated DID
 	// as a success with didDocumentMetadata.deactivated true; a [Registry] reports it as

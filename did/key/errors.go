@@ -10,11 +10,3 @@ var (
 	// ErrUnsupportedFormat: an Options.PublicKeyFormat that New does not know.
 	ErrUnsupportedFormat = errs.ErrUnsupportedFormat
 )
-
-// CodeInvalidPublicKeyLength is the did:key specification's error code for key bytes
-// that do not have the length of their multicodec (§ Signature Method Creation
-// Algorithm), which package did has no constant for. It appears in
-// [did.ResolutionError.Code] beside did.CodeInvalidDID, did.CodeMethodNotSupported,
-// did.CodeInvalidPublicKey and did.CodeUnsupportedPublicKeyType (RSA, P-521, BLS12-381
-// and other key types outside policy).
-const CodeInvalidPublicKeyLength = "invalidPublicKeyLength"

@@ -143,7 +143,7 @@ func (r *Resolver) document(id string) (*did.Document, error) {
 			fmt.Errorf("key: multicodec %v: %w", code, keys.ErrUnsupportedKeyType))
 	}
 	if len(raw) != want {
-		return nil, did.NewResolutionError(CodeInvalidPublicKeyLength, id,
+		return nil, did.NewResolutionError(did.CodeInvalidPublicKeyLength, id,
 			fmt.Errorf("key: %v key of %d bytes, want %d: %w", code, len(raw), want, keys.ErrInvalidKey))
 	}
 	pub, err := keys.ParseMultikey(mb)

@@ -14,7 +14,3 @@ var (
 	// or a long form given for another short form. It comes with did.ErrInvalidDID.
 	ErrHashMismatch = errors.New("peer: hash does not match the encoded document")
 )
-
-// codeInvalidPublicKeyLength is the did:key specification's error code for key bytes of
-// the wrong length, which numalgo 0 and 2 keys follow; package did has no constant for it.
-const codeInvalidPublicKeyLength = "invalidPublicKeyLength"

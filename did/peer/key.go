@@ -43,7 +43,7 @@ func parseKey(id, mb string) (crypto.PublicKey, error) {
 			fmt.Errorf("peer: multicodec %v: %w", code, keys.ErrUnsupportedKeyType))
 	}
 	if len(raw) != want {
-		return nil, did.NewResolutionError(codeInvalidPublicKeyLength, id,
+		return nil, did.NewResolutionError(did.CodeInvalidPublicKeyLength, id,
 			fmt.Errorf("peer: %v key of %d bytes, want %d: %w", code, len(raw), want, keys.ErrInvalidKey))
 	}
 	pub, err := keys.ParseMultikey(mb)
