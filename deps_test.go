@@ -37,6 +37,8 @@ var rules = map[string][]string{
 	"did/peer":      join([]string{"internal/errs", "internal/jsonx", "did", "keys"}, multiformats),
 	"did/web":       {"internal/errs", "internal/netguard", "did"},
 	"did/universal": {"internal/errs", "internal/jsonx", "internal/netguard", "did"},
+
+	"vc/jose": {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 }
 
 // programs may use the exported API only.
