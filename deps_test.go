@@ -38,6 +38,7 @@ var rules = map[string][]string{
 	"did/web":       {"internal/errs", "internal/netguard", "did"},
 	"did/universal": {"internal/errs", "internal/jsonx", "internal/netguard", "did"},
 
+	"vc":      {"internal/errs", "internal/jsonx", "internal/jose", "keys", "did", "vc/jose"},
 	"vc/jose": {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 }
 

@@ -1,0 +1,56 @@
+// Package vc is the entry point for issuing and verifying verifiable credentials and
+// presentations, whatever their securing format: it holds the data model, and it is the
+// facade that picks the engine (JOSE, SD-JWT, Data Integrity) for each format.
+//
+// # Data model
+//
+// [Credential] and [Presentation] are the W3C Verifiable Credentials Data Model 2.0 and
+// 1.1 as JSON. The members the data model defines have typed fields; everything else is
+// kept, byte for byte, in Extra. [ParseCredential] reads strict JSON (1 MiB, 64 levels, no
+// duplicate member names) and checks the JSON shape of each member; [Credential.Validate]
+// then applies the data-model rules of the credential's [Version], which the first
+// @context entry names:
+//
+//	c, err := vc.ParseCredential(data)
+//	if err != nil {
+//		return err // a *vc.VerifyError wrapping vc.ErrMalformed, ErrTooLarge or ErrTooDeep
+//	}
+//	if err := c.Validate(); err != nil {
+//		var ve *vc.VerifyError
+//		if errors.As(err, &ve) {
+//			log.Printf("rejected at %s: %v", ve.Path, err) // "/credentialSubject/0/id"
+//		}
+//		return err
+//	}
+//
+// The two versions stay separate: a 2.0 credential uses validFrom and validUntil, and
+// Validate refuses the 1.1 members issuanceDate and expirationDate in it (a verifier of
+// 2.0 credentials would ignore an expiry written there); a 1.1 credential requires
+// issuanceDate. [Credential.MarshalJSON] writes a parsed credential back as an equal JSON
+// value: single values stay single, arrays stay arrays, and times keep their exact text.
+// [Credential.Map] gives the generic JSON view (numbers as json.Number) used for claim
+// matching.
+//
+// Parsing and validation say nothing about who issued a credential: a Credential that
+// validates is well-formed, not verified. Proofs, issuer keys, trust, validity against a
+// clock, status and schemas are the verifier's work.
+//
+// # JSON-LD rules
+//
+// Some data-model rules come from JSON-LD: a term protected by the base context cannot be
+// redefined, and each type must be defined by a context. Validate decides them from the
+// base contexts' term lists and the inline context objects, without a JSON-LD processor
+// and without fetching anything. When a remote context that this package does not know
+// could change the answer, Validate accepts, and the question is settled by JSON-LD
+// expansion when a Data Integrity proof is verified.
+//
+// # Errors
+//
+// Every failure wraps one sentinel of errors.go (the values shared by all Credence
+// packages, so errors.Is(err, vc.ErrExpired) works whatever engine failed) and is a
+// [*VerifyError] giving the [Reason] and the JSON Pointer of the failing member.
+//
+// # Network access
+//
+// None in the data model: contexts and schemas are never fetched.
+package vc
