@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/credence-dev/credence/internal/jsonx"
@@ -102,6 +103,22 @@ func numericDate(v any) (time.Time, error) {
 			return time.Time{}, fmt.Errorf("out of range: %w", errMalformed)
 		}
 		return time.Unix(i, 0).UTC(), nil
+	}
+	// A decimal fraction is read digit by digit: through a float64, 1262373804.123 would
+	// come back as .122999906.
+	if whole, frac, ok := strings.Cut(string(n), "."); ok && !strings.ContainsAny(frac, "eE") {
+		sec, err := strconv.ParseInt(whole, 10, 64)
+		if err != nil || sec < 0 || sec > 1<<40 || strings.HasPrefix(whole, "-") {
+			return time.Time{}, fmt.Errorf("out of range: %w", errMalformed)
+		}
+		var ns int64
+		for i := range 9 {
+			ns *= 10
+			if i < len(frac) {
+				ns += int64(frac[i] - '0')
+			}
+		}
+		return time.Unix(sec, ns).UTC(), nil
 	}
 	f, err := strconv.ParseFloat(string(n), 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || f < 0 || f > 1<<40 {

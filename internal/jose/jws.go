@@ -113,7 +113,10 @@ func Parse(token []byte, p Policy) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Token{Header: *h, Payload: payload, signing: token[:dot2:dot2], signature: sig}, nil
+	// Copy the signing input: a caller that reuses its buffer must not change what Verify
+	// checks.
+	signing := append([]byte(nil), token[:dot2]...)
+	return &Token{Header: *h, Payload: payload, signing: signing, signature: sig}, nil
 }
 
 func isB64URL(c byte) bool {

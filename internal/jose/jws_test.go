@@ -255,6 +255,7 @@ func TestClaims(t *testing.T) {
 		{"expired within skew", `{"exp":1699999990}`, nil},
 		{"not yet valid", `{"nbf":1700001000}`, errs.ErrNotYetValid},
 		{"issued in future", `{"iat":1700001000}`, errs.ErrIssuedInFuture},
+		{"fraction exact", `{"iat":1699999900.123}`, nil},
 		{"deep", `{"x":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}`, errs.ErrTooDeep},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -266,5 +267,36 @@ func TestClaims(t *testing.T) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestNumericDateFraction(t *testing.T) {
+	c, err := jose.ParseClaims([]byte(`{"iat":1262373804.123,"exp":1262373804.5e0}`), jsonx.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.IssuedAt.Nanosecond(); got != 123000000 {
+		t.Errorf("iat nanoseconds %d, want 123000000", got)
+	}
+	if got := c.Expiry.Nanosecond(); got != 500000000 {
+		t.Errorf("exp nanoseconds %d", got)
+	}
+}
+
+func TestParseCopiesInput(t *testing.T) {
+	ed, _ := keys.Generate(keys.Ed25519)
+	tok, err := jose.Sign(ed, []byte(`{"a":1}`), jose.SignOptions{Typ: "vc+jwt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := jose.Parse(tok, vcPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range tok {
+		tok[i] = 'A'
+	}
+	if err := parsed.Verify(ed.Public(), nil); err != nil {
+		t.Fatalf("verify after the caller reused its buffer: %v", err)
 	}
 }
