@@ -38,7 +38,9 @@ var rules = map[string][]string{
 	"did/web":       {"internal/errs", "internal/netguard", "did"},
 	"did/universal": {"internal/errs", "internal/jsonx", "internal/netguard", "did"},
 
-	"vc":      {"internal/errs", "internal/jsonx", "internal/jose", "keys", "did", "vc/jose"},
+	// vc is the facade: it wires the engines, and by default resolves the two offline
+	// DID methods.
+	"vc":      {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose"},
 	"vc/jose": {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 }
 

@@ -78,7 +78,7 @@ type Credential struct {
 	// Type is "type", in order.
 	Type []string
 	// Issuer is "issuer"; the zero Issuer when absent.
-	Issuer Issuer
+	Issuer Party
 	// Name and Description are "name" and "description" as written: a string, a language
 	// value object or an array of them (VC DM 2.0 §4.6); nil when absent.
 	Name, Description json.RawMessage
@@ -115,22 +115,14 @@ const (
 	timeExpirationDate
 )
 
-// Issuer is the issuer of a credential: a URL, or an object with an id and other members
-// (name, description, ...). It is written as a string when Extra is empty and it was a
-// string or was built in code, and as an object otherwise.
-type Issuer struct {
+// Party is the issuer of a credential or the holder of a presentation: a URL, or an
+// object with an id and other members (name, description, ...). It is written as a string
+// when Extra is empty and it was a string or was built in code, and as an object otherwise.
+type Party struct {
 	ID    string                     // "id", or the string itself
 	Extra map[string]json.RawMessage // every member but id, as written
 
 	object bool // written as an object
-}
-
-// Holder is the holder of a presentation, written like an [Issuer]: a URL or an object.
-type Holder struct {
-	ID    string                     // "id", or the string itself
-	Extra map[string]json.RawMessage // every member but id, as written
-
-	object bool
 }
 
 // Subject is one credentialSubject object: an optional id and the claims about it.
@@ -272,7 +264,7 @@ func (c *Credential) decodeMember(name string, v []byte) error {
 	case "issuer":
 		var is party
 		is, err = decodeParty(v, path, "issuer")
-		c.Issuer = Issuer(is)
+		c.Issuer = Party(is)
 	case "name":
 		c.Name = v
 	case "description":

@@ -273,7 +273,7 @@ func TestMarshalBuiltInCode(t *testing.T) {
 	c := &Credential{
 		Context: []any{ContextV2},
 		Type:    []string{TypeVerifiableCredential},
-		Issuer:  Issuer{ID: "did:example:issuer"},
+		Issuer:  Party{ID: "did:example:issuer"},
 		Subject: []Subject{{ID: "did:example:subject", Claims: map[string]json.RawMessage{
 			"b": json.RawMessage(`2`), "a": json.RawMessage(`"x<y"`),
 		}}},
@@ -325,7 +325,7 @@ func TestMarshalErrors(t *testing.T) {
 		{"extra empty", Credential{Extra: map[string]json.RawMessage{"x": nil}}, "/x"},
 		{"claims own id", Credential{Subject: []Subject{{Claims: map[string]json.RawMessage{"id": json.RawMessage(`"x"`)}}}}, "/credentialSubject/id"},
 		{"status extra owns type", Credential{Status: []Status{{Extra: map[string]json.RawMessage{"type": json.RawMessage(`"x"`)}}}}, "/credentialStatus/type"},
-		{"issuer extra owns id", Credential{Issuer: Issuer{Extra: map[string]json.RawMessage{"id": json.RawMessage(`"x"`)}}}, "/issuer/id"},
+		{"issuer extra owns id", Credential{Issuer: Party{Extra: map[string]json.RawMessage{"id": json.RawMessage(`"x"`)}}}, "/issuer/id"},
 		{"name not JSON", Credential{Name: json.RawMessage(`"x`)}, "/name"},
 		{"proof not JSON", Credential{Proof: []json.RawMessage{json.RawMessage(`{"a"}`)}}, "/proof"},
 		{"context not JSON-able", Credential{Context: []any{func() {}}}, "/@context/0"},

@@ -130,6 +130,9 @@ var (
 	ErrUnsupportedSchema = errs.ErrUnsupportedSchema
 	// ErrNoMatch: no credential satisfies the request.
 	ErrNoMatch = errs.ErrNoMatch
+
+	// ErrInvalidOptions: options that contradict each other or are out of range.
+	ErrInvalidOptions = errs.ErrInvalidOptions
 )
 
 // Reason says which step of checking a credential or presentation failed.

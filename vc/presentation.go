@@ -25,7 +25,7 @@ type Presentation struct {
 	// Type is "type", in order.
 	Type []string
 	// Holder is "holder"; the zero Holder when absent.
-	Holder Holder
+	Holder Party
 	// VerifiableCredential is "verifiableCredential": each entry as written.
 	VerifiableCredential []json.RawMessage
 	// Proof is "proof": each embedded proof object as written.
@@ -89,7 +89,7 @@ func (p *Presentation) decodeMember(name string, v []byte) error {
 	case "holder":
 		var h party
 		h, err = decodeParty(v, path, "holder")
-		p.Holder = Holder(h)
+		p.Holder = Party(h)
 	case "verifiableCredential":
 		p.VerifiableCredential = []json.RawMessage{}
 		if k := kind(v); k != '{' && k != '[' && k != '"' {

@@ -113,7 +113,7 @@ func TestPresentationBuiltInCode(t *testing.T) {
 	p := &Presentation{
 		Context:              []any{ContextV2},
 		Type:                 []string{TypeVerifiablePresentation},
-		Holder:               Holder{ID: "did:example:holder"},
+		Holder:               Party{ID: "did:example:holder"},
 		VerifiableCredential: []json.RawMessage{json.RawMessage(minimalV2)},
 	}
 	out, err := p.MarshalJSON()

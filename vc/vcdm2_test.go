@@ -221,7 +221,7 @@ func TestVCDM2Vectors(t *testing.T) {
 			}
 		})
 	}
-	for _, table := range []map[string]bool{keys(vcdm2Rejections), keys(vcdm2NeedJSONLD), keys(vcdm2NeedProof), keys(vcdm2Deviations)} {
+	for _, table := range []map[string]bool{keySet(vcdm2Rejections), keySet(vcdm2NeedJSONLD), keySet(vcdm2NeedProof), keySet(vcdm2Deviations)} {
 		for name := range table {
 			if !seen[name] {
 				t.Errorf("%s is listed but not among the vectors", name)
@@ -232,7 +232,7 @@ func TestVCDM2Vectors(t *testing.T) {
 		len(ok), len(rejected), len(jsonld), jsonld, len(proof), proof, len(deviations), deviations)
 }
 
-func keys[V any](m map[string]V) map[string]bool {
+func keySet[V any](m map[string]V) map[string]bool {
 	out := map[string]bool{}
 	for k := range m {
 		out[k] = true

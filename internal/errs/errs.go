@@ -99,3 +99,8 @@ var (
 	ErrUnsupportedSchema = errors.New("credence: unsupported schema")
 	ErrNoMatch           = errors.New("credence: no match")
 )
+
+// Configuration.
+var (
+	ErrInvalidOptions = errors.New("credence: invalid options")
+)

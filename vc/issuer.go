@@ -1,0 +1,162 @@
+package vc
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/credence-dev/credence/did"
+	"github.com/credence-dev/credence/keys"
+	vcjose "github.com/credence-dev/credence/vc/jose"
+)
+
+// IssuerOptions configures an Issuer. The zero value is safe.
+type IssuerOptions struct {
+	// ID is the issuer identifier written into credentials. If empty, the DID of keyID
+	// (which must then be a DID URL).
+	ID string
+	// Clock, if nil, is time.Now; it dates the JWT iat claim.
+	Clock func() time.Time
+}
+
+// Issuer signs credentials with one key. Build it with NewIssuer; it is safe for
+// concurrent use if its signer is.
+type Issuer struct {
+	signer keys.Signer
+	keyID  string
+	id     string
+	clock  func() time.Time
+}
+
+// NewIssuer makes an Issuer that signs with signer, naming keyID (a DID URL such as
+// did:key:z6Mk...#z6Mk..., or any kid the verifiers' KeySource knows) in each proof.
+// signer may be any crypto.Signer wrapped by keys.SignerFor, such as a KMS key.
+func NewIssuer(signer keys.Signer, keyID string, opts IssuerOptions) (*Issuer, error) {
+	if signer == nil {
+		return nil, fmt.Errorf("vc: NewIssuer without a signer: %w", ErrInvalidKey)
+	}
+	if _, err := keys.SignerFor(signer); err != nil {
+		return nil, fmt.Errorf("vc: NewIssuer: %w", err)
+	}
+	if keyID == "" {
+		return nil, fmt.Errorf("vc: NewIssuer without a key id: %w", ErrMissingKeyID)
+	}
+	id := opts.ID
+	if id == "" {
+		u, err := did.ParseURL(keyID)
+		if err != nil {
+			return nil, fmt.Errorf("vc: NewIssuer: key id %q is not a DID URL and IssuerOptions.ID is empty: %w", keyID, ErrInvalidOptions)
+		}
+		id = u.DID.String()
+	} else if strings.HasPrefix(keyID, "did:") {
+		if u, err := did.ParseURL(keyID); err == nil && strings.HasPrefix(id, "did:") && u.DID.String() != id {
+			return nil, fmt.Errorf("vc: NewIssuer: key %s does not belong to issuer %s: %w", keyID, id, ErrIssuerMismatch)
+		}
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Issuer{signer: signer, keyID: keyID, id: id, clock: clock}, nil
+}
+
+// ID returns the issuer identifier.
+func (i *Issuer) ID() string { return i.id }
+
+// IssueOptions are per-credential choices. The zero value is the default.
+type IssueOptions struct {
+	// Expiry, if not zero, adds a JWT exp claim. Prefer validUntil in the credential
+	// (VCDM 2.0), which every format carries.
+	Expiry time.Time
+}
+
+// Issue validates c and signs it in format f (FormatJWT: a vc+jwt of a VCDM 2.0
+// credential; FormatJWT11: the VCDM 1.1 JWT encoding of a 1.1 credential). A credential
+// without an issuer gets the Issuer's; one naming another issuer is ErrIssuerMismatch.
+// c is not modified.
+func (i *Issuer) Issue(ctx context.Context, c *Credential, f Format, opts IssueOptions) ([]byte, error) {
+	if c == nil {
+		return nil, fmt.Errorf("vc: Issue of a nil credential: %w", ErrMalformed)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cc := *c
+	switch cc.Issuer.ID {
+	case "":
+		cc.Issuer = Party{ID: i.id, Extra: c.Issuer.Extra}
+	case i.id:
+	default:
+		return nil, vErr(ReasonIssuer, "/issuer", fmt.Errorf("vc: credential names issuer %s, the signer is %s: %w", cc.Issuer.ID, i.id, ErrIssuerMismatch))
+	}
+	if err := cc.Validate(); err != nil {
+		return nil, err
+	}
+	data, err := cc.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	o := vcjose.SignOptions{IssuedAt: i.clock(), Expiry: opts.Expiry}
+	switch f {
+	case FormatJWT:
+		if cc.Version() != V2 {
+			return nil, vErr(ReasonDataModel, "/@context", fmt.Errorf("vc: %s needs a VCDM 2.0 credential: %w", f, ErrUnsupportedFormat))
+		}
+		return vcjose.SignCredential(i.signer, i.keyID, data, o)
+	case FormatJWT11:
+		if cc.Version() != V1 {
+			return nil, vErr(ReasonDataModel, "/@context", fmt.Errorf("vc: %s needs a VCDM 1.1 credential: %w", f, ErrUnsupportedFormat))
+		}
+		return vcjose.SignCredential11(i.signer, i.keyID, data, o)
+	}
+	return nil, fmt.Errorf("vc: issuing in format %q: %w", f, ErrUnsupportedFormat)
+}
+
+// PresentationOptions bind a presentation to one verifier's request.
+type PresentationOptions struct {
+	Nonce    string    // required: the verifier's nonce
+	Audience string    // required: the verifier's identifier
+	IssuedAt time.Time // if zero, now
+	Expiry   time.Time // optional exp claim
+}
+
+// SignPresentation signs p as its holder in format f (FormatJWT: vp+jwt; FormatJWT11:
+// the VCDM 1.1 JWT encoding), bound to o.Nonce and o.Audience. keyID must name a key the
+// holder's DID lists under authentication. It is the low-level step behind
+// presentation.Holder.
+func SignPresentation(ctx context.Context, s keys.Signer, keyID string, p *Presentation, f Format, o PresentationOptions) ([]byte, error) {
+	if p == nil || s == nil {
+		return nil, fmt.Errorf("vc: SignPresentation needs a presentation and a signer: %w", ErrMalformed)
+	}
+	if o.Nonce == "" || o.Audience == "" {
+		return nil, fmt.Errorf("vc: a presentation must be bound to a nonce and an audience: %w", ErrInvalidOptions)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	data, err := p.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	if o.IssuedAt.IsZero() {
+		o.IssuedAt = time.Now()
+	}
+	so := vcjose.SignOptions{Nonce: o.Nonce, Audience: o.Audience, IssuedAt: o.IssuedAt, Expiry: o.Expiry}
+	switch f {
+	case FormatJWT:
+		return vcjose.SignPresentation(s, keyID, data, so)
+	case FormatJWT11:
+		return vcjose.SignPresentation11(s, keyID, data, so)
+	}
+	return nil, fmt.Errorf("vc: presenting in format %q: %w", f, ErrUnsupportedFormat)
+}
+
+// EnvelopeCredential wraps a compact vc+jwt as an EnvelopedVerifiableCredential, the
+// form a VCDM 2.0 presentation carries it in.
+func EnvelopeCredential(token []byte) ([]byte, error) {
+	return vcjose.Envelope(vcjose.MediaTypeCredential, token)
+}

@@ -1,0 +1,146 @@
+package vc
+
+import (
+	"crypto"
+	"log/slog"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/credence-dev/credence/internal/jsonx"
+	"github.com/credence-dev/credence/keys"
+)
+
+// ProofInfo describes the proof that verified.
+type ProofInfo struct {
+	KeyID     string     // the JOSE kid (or verification method) that verified
+	Algorithm string     // the JOSE alg (or cryptosuite)
+	Created   *time.Time // iat (or proof created), if present
+}
+
+// Verified is a credential that passed VerifyCredential (or VerifyPresentation). Only a
+// Verifier makes one; its accessors return copies, so it is safe to share.
+type Verified struct {
+	format    Format
+	issuer    string
+	types     []string
+	subjects  []string
+	doc       []byte // the signed credential JSON
+	validFrom *time.Time
+	validTo   *time.Time
+	proof     ProofInfo
+	cnf       crypto.PublicKey
+}
+
+// Format returns the format the credential was secured in.
+func (v *Verified) Format() Format { return v.format }
+
+// Issuer returns the verified issuer.
+func (v *Verified) Issuer() string { return v.issuer }
+
+// Types returns the credential's types.
+func (v *Verified) Types() []string { return slices.Clone(v.types) }
+
+// Subjects returns the ids of the credential's subjects that have one.
+func (v *Verified) Subjects() []string { return slices.Clone(v.subjects) }
+
+// Claims returns the credential as signed, decoded as JSON (numbers as json.Number): in a
+// vc+jwt every member is covered by the issuer's signature. Each call returns a fresh
+// copy.
+func (v *Verified) Claims() map[string]any {
+	m, err := jsonx.Decode(v.doc, jsonx.Limits{MaxBytes: len(v.doc) + 1})
+	if err != nil {
+		return nil // unreachable: the document was decoded when it was verified
+	}
+	obj, _ := m.(map[string]any)
+	return obj
+}
+
+// ValidFrom returns validFrom (or the 1.1 issuanceDate), if present.
+func (v *Verified) ValidFrom() *time.Time { return copyTime(v.validFrom) }
+
+// ValidUntil returns validUntil (or the 1.1 expirationDate), if present.
+func (v *Verified) ValidUntil() *time.Time { return copyTime(v.validTo) }
+
+// Proof describes the proof that verified.
+func (v *Verified) Proof() ProofInfo {
+	p := v.proof
+	p.Created = copyTime(p.Created)
+	return p
+}
+
+// Holder returns the confirmation key the issuer bound the credential to ("cnf"), or
+// nil when it names none.
+func (v *Verified) Holder() crypto.PublicKey { return v.cnf }
+
+// boundTo reports whether the presenter (holder id and the key that signed the
+// presentation) is the one the credential is about.
+func (v *Verified) boundTo(holder string, key crypto.PublicKey) bool {
+	if v.cnf != nil {
+		return keys.Equal(v.cnf, key)
+	}
+	return slices.Contains(v.subjects, holder)
+}
+
+// LogValue implements slog.LogValuer: format, issuer, types and the names of the claims,
+// never their values.
+func (v *Verified) LogValue() slog.Value {
+	var names []string
+	for k := range v.Claims() {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return slog.GroupValue(
+		slog.String("format", string(v.format)),
+		slog.String("issuer", v.issuer),
+		slog.Any("types", v.types),
+		slog.Any("members", names),
+	)
+}
+
+func copyTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
+}
+
+// VerifiedPresentation is a presentation that passed VerifyPresentation: the holder's
+// proof, bound to the verifier's nonce and audience, and every credential inside.
+type VerifiedPresentation struct {
+	format      Format
+	holder      string
+	holderKey   crypto.PublicKey
+	credentials []*Verified
+	proof       ProofInfo
+}
+
+// Format returns the presentation's format.
+func (p *VerifiedPresentation) Format() Format { return p.format }
+
+// Holder returns the holder's identifier (a DID).
+func (p *VerifiedPresentation) Holder() string { return p.holder }
+
+// HolderKey returns the key that signed the presentation.
+func (p *VerifiedPresentation) HolderKey() crypto.PublicKey { return p.holderKey }
+
+// Credentials returns the verified credentials, in the order presented.
+func (p *VerifiedPresentation) Credentials() []*Verified { return slices.Clone(p.credentials) }
+
+// Proof describes the holder's proof.
+func (p *VerifiedPresentation) Proof() ProofInfo {
+	pi := p.proof
+	pi.Created = copyTime(pi.Created)
+	return pi
+}
+
+// LogValue implements slog.LogValuer without claim values.
+func (p *VerifiedPresentation) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("format", string(p.format)), slog.String("holder", p.holder)}
+	for i, c := range p.credentials {
+		attrs = append(attrs, slog.Any("credential"+strconv.Itoa(i), c))
+	}
+	return slog.GroupValue(attrs...)
+}

@@ -1,0 +1,535 @@
+package vc
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/credence-dev/credence/did"
+	"github.com/credence-dev/credence/did/jwk"
+	"github.com/credence-dev/credence/did/key"
+	"github.com/credence-dev/credence/internal/jsonx"
+	"github.com/credence-dev/credence/keys"
+	vcjose "github.com/credence-dev/credence/vc/jose"
+)
+
+// Default policy values.
+const (
+	DefaultClockSkew          = 60 * time.Second
+	DefaultMaxPresentationAge = 300 * time.Second
+)
+
+// VerifierOptions is the policy of a Verifier. The zero value is safe: it verifies
+// did:key and did:jwk issuers offline with EdDSA, ES256 or ES384, and rejects every
+// credential with ErrUntrustedIssuer until Trust (or AcceptAnyIssuer) says whom to
+// accept.
+type VerifierOptions struct {
+	// Resolver resolves issuer and holder DIDs. If nil, did:key and did:jwk only, with
+	// no network access. Register did:web (with an *http.Client) yourself to accept it.
+	Resolver did.Resolver
+	// Trust decides which issuers are accepted. If nil, none is, unless AcceptAnyIssuer.
+	Trust IssuerTrust
+	// AcceptAnyIssuer accepts every issuer whose signature verifies. It gives up the
+	// question of who may issue what; examples and tests use it. It contradicts Trust.
+	AcceptAnyIssuer bool
+	// Keys finds verification keys. If nil, DIDs through Resolver (NewDIDKeys).
+	Keys KeySource
+	// Algorithms is the allow-list. If empty, EdDSA, ES256 and ES384; ES256K must be
+	// named. "none", HMAC and RSA algorithms do not exist here.
+	Algorithms []string
+	// AllowX5C admits tokens that carry an x5c header, for a Keys that validates
+	// chains (X509Keys). It needs Keys.
+	AllowX5C bool
+	// Clock, if nil, is time.Now.
+	Clock func() time.Time
+	// ClockSkew is the tolerance on every time check. If 0, 60 s; negative is an error.
+	ClockSkew time.Duration
+	// MaxPresentationAge is how long after its iat a presentation is accepted. If 0,
+	// 300 s.
+	MaxPresentationAge time.Duration
+	// Replay remembers presentation nonces. If nil, an in-memory store per Verifier
+	// (which a verifier running on several machines must replace with a shared one).
+	Replay ReplayStore
+	// SkipStatus accepts credentials with a credentialStatus without checking it. By
+	// default such credentials fail with ErrStatusVerification: status lists are not
+	// checked by this version of the library.
+	SkipStatus bool
+	// SkipHolderBinding accepts presentations whose holder is not a subject of (or
+	// bound by cnf to) the credentials it presents. It gives up the proof that the
+	// presenter is the person the credential is about.
+	SkipHolderBinding bool
+	// Limits bounds untrusted input; zero fields take the defaults.
+	Limits Limits
+	// Formats, if not empty, is the allow-list of formats.
+	Formats []Format
+}
+
+// Verifier verifies credentials and presentations under one policy. Build it once with
+// NewVerifier; it is safe for concurrent use.
+type Verifier struct {
+	keys        KeySource
+	trust       IssuerTrust
+	algs        []string
+	allowX5C    bool
+	clock       func() time.Time
+	skew        time.Duration
+	maxAge      time.Duration
+	replay      ReplayStore
+	skipStatus  bool
+	skipBinding bool
+	limits      Limits
+	formats     []Format
+}
+
+// NewVerifier checks opts and makes a Verifier. Contradictory or unsafe options are an
+// error.
+func NewVerifier(opts VerifierOptions) (*Verifier, error) {
+	v := &Verifier{
+		allowX5C: opts.AllowX5C, skipStatus: opts.SkipStatus, skipBinding: opts.SkipHolderBinding,
+		limits: opts.Limits, formats: slices.Clone(opts.Formats),
+	}
+	switch {
+	case opts.Trust != nil && opts.AcceptAnyIssuer:
+		return nil, fmt.Errorf("vc: VerifierOptions: Trust and AcceptAnyIssuer contradict each other: %w", ErrInvalidOptions)
+	case opts.AcceptAnyIssuer:
+		v.trust = anyIssuer{}
+	case opts.Trust != nil:
+		v.trust = opts.Trust
+	default:
+		v.trust = noIssuer{}
+	}
+	for _, a := range opts.Algorithms {
+		switch a {
+		case keys.EdDSA, keys.ES256, keys.ES384, keys.ES256K:
+		default:
+			return nil, fmt.Errorf("vc: VerifierOptions: algorithm %q: %w", a, ErrAlgorithmNotAllowed)
+		}
+	}
+	v.algs = slices.Clone(opts.Algorithms)
+	if len(v.algs) == 0 {
+		v.algs = []string{keys.EdDSA, keys.ES256, keys.ES384}
+	}
+	for _, f := range opts.Formats {
+		if f != FormatJWT && f != FormatJWT11 {
+			return nil, fmt.Errorf("vc: VerifierOptions: format %q: %w", f, ErrUnsupportedFormat)
+		}
+	}
+	if opts.ClockSkew < 0 || opts.MaxPresentationAge < 0 || opts.Limits.MaxBytes < 0 || opts.Limits.MaxDepth < 0 {
+		return nil, fmt.Errorf("vc: VerifierOptions: negative duration or limit: %w", ErrInvalidOptions)
+	}
+	v.skew = cmpOr(opts.ClockSkew, DefaultClockSkew)
+	v.maxAge = cmpOr(opts.MaxPresentationAge, DefaultMaxPresentationAge)
+	v.clock = opts.Clock
+	if v.clock == nil {
+		v.clock = time.Now
+	}
+	v.keys = opts.Keys
+	if v.keys == nil {
+		if opts.AllowX5C {
+			return nil, fmt.Errorf("vc: VerifierOptions: AllowX5C needs a Keys that validates chains: %w", ErrInvalidOptions)
+		}
+		r := opts.Resolver
+		if r == nil {
+			reg, err := defaultRegistry()
+			if err != nil {
+				return nil, err
+			}
+			r = reg
+		}
+		dk, err := NewDIDKeys(r)
+		if err != nil {
+			return nil, err
+		}
+		v.keys = dk
+	}
+	v.replay = opts.Replay
+	if v.replay == nil {
+		v.replay = NewMemoryReplayStore(0, v.clock)
+	}
+	return v, nil
+}
+
+func cmpOr(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+// defaultRegistry resolves did:key and did:jwk: both are offline.
+func defaultRegistry() (*did.Registry, error) {
+	kr, err := key.New(key.Options{})
+	if err != nil {
+		return nil, err
+	}
+	reg := did.NewRegistry()
+	if err := reg.Register("key", kr); err != nil {
+		return nil, err
+	}
+	if err := reg.Register("jwk", jwk.New()); err != nil {
+		return nil, err
+	}
+	return reg, nil
+}
+
+func (v *Verifier) allows(f Format) bool {
+	return len(v.formats) == 0 || slices.Contains(v.formats, f)
+}
+
+func vErr(r Reason, path string, err error) *VerifyError {
+	var ve *VerifyError
+	if errors.As(err, &ve) {
+		if path != "" {
+			ve.Path = path + ve.Path
+		}
+		return ve
+	}
+	return &VerifyError{Reason: r, Path: path, Err: err}
+}
+
+// VerifyCredential verifies a credential as issued: its format is detected (a compact
+// vc+jwt or VCDM 1.1 JWT, or an EnvelopedVerifiableCredential around one), the data
+// model is validated, the issuer must be trusted, the signature must verify with a key
+// the issuer's DID (or Keys) authorises for assertionMethod, and the credential must be
+// valid now. A presentation given here is ErrInvalidType.
+//
+// On success the result holds what was proven; on failure it is nil and the error is
+// a *VerifyError wrapping one sentinel.
+func (v *Verifier) VerifyCredential(ctx context.Context, data []byte) (*Verified, error) {
+	if err := checkSize(data, v.limits); err != nil {
+		return nil, err
+	}
+	token, err := v.credentialToken(data)
+	if err != nil {
+		return nil, err
+	}
+	return v.verifyCredentialJWT(ctx, token)
+}
+
+// credentialToken finds the compact token of a credential in data.
+func (v *Verifier) credentialToken(data []byte) ([]byte, error) {
+	data = bytes.TrimSpace(data)
+	switch detect(data) {
+	case shapeCompact:
+		return data, nil
+	case shapeSDJWT:
+		return nil, vErr(ReasonMalformed, "", fmt.Errorf("vc: SD-JWT credentials are not supported yet: %w", ErrUnsupportedFormat))
+	case shapeJSON:
+		return v.unenvelope(data, vcjose.MediaTypeCredential)
+	}
+	return nil, vErr(ReasonMalformed, "", fmt.Errorf("vc: not a credential in a known format: %w", ErrUnsupportedFormat))
+}
+
+// unenvelope returns the token of an enveloped credential or presentation; JSON that
+// is not an envelope is a Data Integrity document (not supported yet) or unsecured.
+func (v *Verifier) unenvelope(data []byte, media string) ([]byte, error) {
+	obj, err := jsonx.Decode(data, v.limits.json())
+	if err != nil {
+		return nil, vErr(ReasonMalformed, "", err)
+	}
+	token, err := tokenOf(data, obj, media)
+	if err != nil {
+		return nil, vErr(reasonOfEnvelope(err), "", err)
+	}
+	return token, nil
+}
+
+// tokenOf reads the compact token of an enveloped JSON object obj (decoded from raw).
+func tokenOf(raw []byte, obj any, media string) ([]byte, error) {
+	m, ok := obj.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("vc: not a JSON object: %w", ErrMalformed)
+	}
+	typ, _ := m["type"].(string)
+	if strings.HasPrefix(typ, "Enveloped") {
+		mt, token, err := vcjose.Unenvelope(raw)
+		if err != nil {
+			return nil, err
+		}
+		if mt != media {
+			return nil, fmt.Errorf("vc: enveloped %s where %s was expected: %w", mt, media, ErrUnsupportedFormat)
+		}
+		return token, nil
+	}
+	if _, ok := m["proof"]; ok {
+		return nil, fmt.Errorf("vc: Data Integrity proofs are not supported yet: %w", ErrUnsupportedProof)
+	}
+	return nil, fmt.Errorf("vc: JSON without a proof or an envelope is not secured: %w", ErrMissingProof)
+}
+
+func reasonOfEnvelope(err error) Reason {
+	if errors.Is(err, ErrUnsupportedProof) || errors.Is(err, ErrMissingProof) {
+		return ReasonProof
+	}
+	return ReasonMalformed
+}
+
+func (v *Verifier) parseOptions(kinds ...vcjose.Kind) vcjose.ParseOptions {
+	return vcjose.ParseOptions{Algorithms: v.algs, MaxBytes: v.limits.maxBytes(), AllowX5C: v.allowX5C, Kinds: kinds}
+}
+
+// checkFormat refuses a token whose format the policy does not allow.
+func (v *Verifier) checkFormat(k vcjose.Kind) error {
+	if f := formatOf(k); !v.allows(f) {
+		return vErr(ReasonMalformed, "", fmt.Errorf("vc: format %s is not allowed by this verifier: %w", f, ErrUnsupportedFormat))
+	}
+	return nil
+}
+
+func formatOf(k vcjose.Kind) Format {
+	if k == vcjose.Credential11 || k == vcjose.Presentation11 {
+		return FormatJWT11
+	}
+	return FormatJWT
+}
+
+func (v *Verifier) verifyCredentialJWT(ctx context.Context, token []byte) (*Verified, error) {
+	p, err := vcjose.Parse(token, v.parseOptions(vcjose.CredentialJWT, vcjose.Credential11))
+	if err != nil {
+		return nil, vErr(reasonOfParse(err), "", err)
+	}
+	if err := v.checkFormat(p.Kind); err != nil {
+		return nil, err
+	}
+	c, err := ParseCredential(p.Document)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	issuer := c.Issuer.ID
+	if err := v.trust.TrustIssuer(ctx, issuer, c.Type); err != nil {
+		return nil, vErr(ReasonTrust, "/issuer", err)
+	}
+	pub, err := v.keys.Key(ctx, KeyRequest{Issuer: issuer, KeyID: p.Header.Kid, Relationship: did.AssertionMethod, X5C: p.Header.X5C})
+	if err != nil {
+		return nil, vErr(ReasonKey, "", err)
+	}
+	if err := p.Verify(pub, v.algs); err != nil {
+		return nil, vErr(ReasonProof, "", err)
+	}
+	now := v.clock()
+	if err := p.Claims.CheckTime(now, v.skew); err != nil {
+		return nil, vErr(ReasonTime, "", err)
+	}
+	if err := v.checkValidity(c, now); err != nil {
+		return nil, err
+	}
+	if len(c.Status) > 0 && !v.skipStatus {
+		return nil, vErr(ReasonStatus, "/credentialStatus", fmt.Errorf("vc: credentialStatus cannot be checked by this version (set SkipStatus to accept it unchecked): %w", ErrStatusVerification))
+	}
+	return &Verified{
+		format:    formatOf(p.Kind),
+		issuer:    issuer,
+		types:     slices.Clone(c.Type),
+		subjects:  subjectIDs(c),
+		doc:       p.Document,
+		validFrom: firstTime(c.ValidFrom, c.IssuanceDate),
+		validTo:   firstTime(c.ValidUntil, c.ExpirationDate),
+		proof:     ProofInfo{KeyID: p.Header.Kid, Algorithm: p.Header.Alg, Created: p.Claims.IssuedAt},
+		cnf:       cnfOf(c),
+	}, nil
+}
+
+func reasonOfParse(err error) Reason {
+	for _, s := range []error{ErrAlgorithmNotAllowed, ErrAlgorithmKeyMismatch, ErrUnsupportedCritical, ErrUntrustedKeySource, ErrMissingKeyID} {
+		if errors.Is(err, s) {
+			return ReasonProof
+		}
+	}
+	if errors.Is(err, ErrIssuerMismatch) {
+		return ReasonIssuer
+	}
+	return ReasonMalformed
+}
+
+func firstTime(a, b *time.Time) *time.Time {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// checkValidity applies the credential's own validity period (VC DM 2.0 §4.9; 1.1
+// issuanceDate and expirationDate).
+func (v *Verifier) checkValidity(c *Credential, now time.Time) error {
+	from, fromPath := c.ValidFrom, "/validFrom"
+	until, untilPath := c.ValidUntil, "/validUntil"
+	if c.Version() == V1 {
+		from, fromPath = c.IssuanceDate, "/issuanceDate"
+		until, untilPath = c.ExpirationDate, "/expirationDate"
+	}
+	if from != nil && now.Add(v.skew).Before(*from) {
+		return vErr(ReasonTime, fromPath, fmt.Errorf("vc: valid from %s: %w", from.Format(time.RFC3339), ErrNotYetValid))
+	}
+	if until != nil && !now.Add(-v.skew).Before(*until) {
+		return vErr(ReasonTime, untilPath, fmt.Errorf("vc: valid until %s: %w", until.Format(time.RFC3339), ErrExpired))
+	}
+	return nil
+}
+
+func subjectIDs(c *Credential) []string {
+	var ids []string
+	for _, s := range c.Subject {
+		if s.ID != "" {
+			ids = append(ids, s.ID)
+		}
+	}
+	return ids
+}
+
+// cnfOf reads a confirmation key the issuer bound the credential to (RFC 7800 "cnf"
+// with a "jwk"), if any.
+func cnfOf(c *Credential) crypto.PublicKey {
+	raw, ok := c.Extra["cnf"]
+	if !ok {
+		return nil
+	}
+	var cnf struct {
+		JWK json.RawMessage `json:"jwk"`
+	}
+	if json.Unmarshal(raw, &cnf) != nil || len(cnf.JWK) == 0 {
+		return nil
+	}
+	pub, err := keys.ParseJWK(cnf.JWK)
+	if err != nil {
+		return nil
+	}
+	return pub
+}
+
+// Expect is what a presentation must be bound to, chosen by the verifier for each
+// request. Nonce and Audience are required for JWT presentations: an empty one is an
+// error, never a skipped check.
+type Expect struct {
+	Nonce     string // the nonce the verifier sent
+	Audience  string // the verifier's own identifier (client_id)
+	Challenge string // Data Integrity presentations (not supported yet)
+	Domain    string // Data Integrity presentations (not supported yet)
+}
+
+// VerifyPresentation verifies a presentation (a vp+jwt or VCDM 1.1 JWT VP, or an
+// EnvelopedVerifiablePresentation around one): the holder's signature with a key the
+// holder's DID authorises for authentication, the nonce and audience in want, its age
+// (iat within MaxPresentationAge), that its nonce was not used before, then every
+// credential inside as VerifyCredential does, and that the holder is bound to each
+// (a subject id equal to the holder, or a cnf key equal to the holder's key).
+func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Expect) (*VerifiedPresentation, error) {
+	if want.Nonce == "" {
+		return nil, vErr(ReasonPresentation, "", fmt.Errorf("vc: VerifyPresentation needs an expected nonce: %w", ErrNonceMismatch))
+	}
+	if want.Audience == "" {
+		return nil, vErr(ReasonPresentation, "", fmt.Errorf("vc: VerifyPresentation needs an expected audience: %w", ErrAudienceMismatch))
+	}
+	if err := checkSize(data, v.limits); err != nil {
+		return nil, err
+	}
+	data = bytes.TrimSpace(data)
+	var token []byte
+	switch detect(data) {
+	case shapeCompact:
+		token = data
+	case shapeJSON:
+		t, err := v.unenvelope(data, vcjose.MediaTypePresentation)
+		if err != nil {
+			return nil, err
+		}
+		token = t
+	case shapeSDJWT:
+		return nil, vErr(ReasonMalformed, "", fmt.Errorf("vc: SD-JWT presentations are not supported yet: %w", ErrUnsupportedFormat))
+	default:
+		return nil, vErr(ReasonMalformed, "", fmt.Errorf("vc: not a presentation in a known format: %w", ErrUnsupportedFormat))
+	}
+	p, err := vcjose.Parse(token, v.parseOptions(vcjose.PresentationJWT, vcjose.Presentation11))
+	if err != nil {
+		return nil, vErr(reasonOfParse(err), "", err)
+	}
+	if err := v.checkFormat(p.Kind); err != nil {
+		return nil, err
+	}
+	pres, err := ParsePresentation(p.Document)
+	if err != nil {
+		return nil, err
+	}
+	if err := pres.Validate(); err != nil {
+		return nil, err
+	}
+	holder := p.Issuer
+	if holder == "" {
+		return nil, vErr(ReasonHolder, "/holder", fmt.Errorf("vc: the presentation names no holder: %w", ErrHolderBinding))
+	}
+	holderKey, err := v.keys.Key(ctx, KeyRequest{Issuer: holder, KeyID: p.Header.Kid, Relationship: did.Authentication, X5C: p.Header.X5C})
+	if errors.Is(err, ErrIssuerMismatch) {
+		// The key belongs to someone other than the holder the presentation names.
+		return nil, vErr(ReasonHolder, "", fmt.Errorf("%w: %w", ErrHolderBinding, err))
+	}
+	if err != nil {
+		return nil, vErr(ReasonKey, "", err)
+	}
+	if err := p.Verify(holderKey, v.algs); err != nil {
+		return nil, vErr(ReasonProof, "", err)
+	}
+	if subtle.ConstantTimeCompare([]byte(p.Claims.Nonce), []byte(want.Nonce)) != 1 {
+		return nil, vErr(ReasonPresentation, "/nonce", fmt.Errorf("vc: presentation nonce does not match: %w", ErrNonceMismatch))
+	}
+	if len(p.Claims.Audience) != 1 || p.Claims.Audience[0] != want.Audience {
+		return nil, vErr(ReasonPresentation, "/aud", fmt.Errorf("vc: presentation audience is not exactly %q: %w", want.Audience, ErrAudienceMismatch))
+	}
+	now := v.clock()
+	if p.Claims.IssuedAt == nil {
+		return nil, vErr(ReasonTime, "/iat", fmt.Errorf("vc: presentation without iat: %w", ErrStale))
+	}
+	iat := *p.Claims.IssuedAt
+	if now.Sub(iat) > v.maxAge+v.skew {
+		return nil, vErr(ReasonTime, "/iat", fmt.Errorf("vc: presentation issued at %s is older than %s: %w", iat.Format(time.RFC3339), v.maxAge, ErrStale))
+	}
+	if err := p.Claims.CheckTime(now, v.skew); err != nil {
+		return nil, vErr(ReasonTime, "", err)
+	}
+	creds := make([]*Verified, 0, len(pres.VerifiableCredential))
+	for i, raw := range pres.VerifiableCredential {
+		path := "/verifiableCredential/" + strconv.Itoa(i)
+		tok, err := embeddedToken(raw)
+		if err != nil {
+			return nil, vErr(ReasonMalformed, path, err)
+		}
+		c, err := v.verifyCredentialJWT(ctx, tok)
+		if err != nil {
+			return nil, vErr(ReasonMalformed, path, err)
+		}
+		if !v.skipBinding && !c.boundTo(holder, holderKey) {
+			return nil, vErr(ReasonHolder, path, fmt.Errorf("vc: holder %s is neither a subject of the credential nor its cnf key: %w", holder, ErrHolderBinding))
+		}
+		creds = append(creds, c)
+	}
+	if err := v.replay.Use(ctx, "vp\x00"+want.Audience+"\x00"+want.Nonce, iat.Add(v.maxAge+2*v.skew)); err != nil {
+		return nil, vErr(ReasonPresentation, "/nonce", err)
+	}
+	return &VerifiedPresentation{
+		format: formatOf(p.Kind), holder: holder, holderKey: holderKey, credentials: creds,
+		proof: ProofInfo{KeyID: p.Header.Kid, Algorithm: p.Header.Alg, Created: p.Claims.IssuedAt},
+	}, nil
+}
+
+// embeddedToken returns the compact token of one verifiableCredential entry: an
+// EnvelopedVerifiableCredential (VCDM 2.0) or a JWT string (VCDM 1.1 JWT encoding). The
+// entry was checked as strict JSON when the presentation was parsed.
+func embeddedToken(raw json.RawMessage) ([]byte, error) {
+	obj, err := jsonx.Decode(raw, jsonx.Limits{MaxBytes: len(raw) + 1})
+	if err != nil {
+		return nil, err
+	}
+	if s, ok := obj.(string); ok {
+		return []byte(s), nil
+	}
+	return tokenOf(raw, obj, vcjose.MediaTypeCredential)
+}
