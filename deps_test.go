@@ -40,8 +40,9 @@ var rules = map[string][]string{
 
 	// vc is the facade: it wires the engines, and by default resolves the two offline
 	// DID methods.
-	"vc":      {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose"},
-	"vc/jose": {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
+	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose"},
+	"presentation": {"did", "keys", "vc"},
+	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 }
 
 // programs may use the exported API only.

@@ -1,0 +1,146 @@
+package presentation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/credence-dev/credence/did"
+	"github.com/credence-dev/credence/keys"
+	"github.com/credence-dev/credence/vc"
+)
+
+// HolderOptions configures a Holder. The zero value is safe.
+type HolderOptions struct {
+	// ID is the holder identifier written into presentations. If empty, the DID of the
+	// key id (which must then be a DID URL).
+	ID string
+	// Clock, if nil, is time.Now; it dates each presentation's iat.
+	Clock func() time.Time
+}
+
+// Holder signs presentations with one key, the key its DID lists under authentication.
+// It is safe for concurrent use if its signer is.
+type Holder struct {
+	signer keys.Signer
+	keyID  string
+	id     string
+	clock  func() time.Time
+}
+
+// NewHolder makes a Holder that signs with signer and names keyID in each presentation.
+func NewHolder(signer keys.Signer, keyID string, opts HolderOptions) (*Holder, error) {
+	if signer == nil {
+		return nil, fmt.Errorf("presentation: NewHolder without a signer: %w", vc.ErrInvalidKey)
+	}
+	if _, err := keys.SignerFor(signer); err != nil {
+		return nil, fmt.Errorf("presentation: NewHolder: %w", err)
+	}
+	if keyID == "" {
+		return nil, fmt.Errorf("presentation: NewHolder without a key id: %w", vc.ErrMissingKeyID)
+	}
+	id := opts.ID
+	if u, err := did.ParseURL(keyID); err == nil {
+		if id == "" {
+			id = u.DID.String()
+		} else if strings.HasPrefix(id, "did:") && id != u.DID.String() {
+			return nil, fmt.Errorf("presentation: key %s does not belong to holder %s: %w", keyID, id, vc.ErrHolderBinding)
+		}
+	} else if id == "" {
+		return nil, fmt.Errorf("presentation: key id %q is not a DID URL and HolderOptions.ID is empty: %w", keyID, vc.ErrInvalidOptions)
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Holder{signer: signer, keyID: keyID, id: id, clock: clock}, nil
+}
+
+// ID returns the holder identifier.
+func (h *Holder) ID() string { return h.id }
+
+// Request is one verifier's request, as the holder answers it.
+type Request struct {
+	// Nonce and Audience bind the presentation to this request; both are required.
+	Nonce, Audience string
+	// Format is the presentation format: vc.FormatJWT (vp+jwt, the default) or
+	// vc.FormatJWT11 (the VCDM 1.1 JWT encoding).
+	Format vc.Format
+	// Lifetime, if not zero, adds an exp claim that far after iat.
+	Lifetime time.Duration
+}
+
+// Present wraps creds (secured credentials as issued) in a presentation signed by the
+// holder and bound to req. Every credential must be in a format the presentation can
+// carry: vc+jwt credentials in a vp+jwt (as EnvelopedVerifiableCredential entries),
+// VCDM 1.1 JWT credentials in a 1.1 JWT presentation. Present does not verify the
+// credentials; it does check that each is about the holder, since a verifier will
+// refuse one that is not.
+func (h *Holder) Present(ctx context.Context, creds [][]byte, req Request) ([]byte, error) {
+	if req.Nonce == "" || req.Audience == "" {
+		return nil, fmt.Errorf("presentation: a request needs a nonce and an audience: %w", vc.ErrInvalidOptions)
+	}
+	f := req.Format
+	if f == "" {
+		f = vc.FormatJWT
+	}
+	p := &vc.Presentation{Type: []string{vc.TypeVerifiablePresentation}, Holder: vc.Party{ID: h.id}}
+	switch f {
+	case vc.FormatJWT:
+		p.Context = []any{vc.ContextV2}
+	case vc.FormatJWT11:
+		p.Context = []any{vc.ContextV1}
+	default:
+		return nil, fmt.Errorf("presentation: format %q: %w", f, vc.ErrUnsupportedFormat)
+	}
+	for i, c := range creds {
+		in, err := vc.Inspect(c)
+		if err != nil {
+			return nil, fmt.Errorf("presentation: credential %d: %w", i, err)
+		}
+		if in.Credential == nil || in.Format != f {
+			return nil, fmt.Errorf("presentation: credential %d is a %s %s, not a %s credential: %w", i, in.Format, kind(in), f, vc.ErrUnsupportedFormat)
+		}
+		if !about(in.Credential, h.id) {
+			return nil, fmt.Errorf("presentation: credential %d is not about holder %s: %w", i, h.id, vc.ErrHolderBinding)
+		}
+		var entry []byte
+		if f == vc.FormatJWT {
+			if entry, err = vc.EnvelopeCredential(c); err != nil {
+				return nil, fmt.Errorf("presentation: credential %d: %w", i, err)
+			}
+		} else if entry, err = json.Marshal(strings.TrimSpace(string(c))); err != nil {
+			return nil, err
+		}
+		p.VerifiableCredential = append(p.VerifiableCredential, entry)
+	}
+	now := h.clock()
+	o := vc.PresentationOptions{Nonce: req.Nonce, Audience: req.Audience, IssuedAt: now}
+	if req.Lifetime > 0 {
+		o.Expiry = now.Add(req.Lifetime)
+	}
+	return vc.SignPresentation(ctx, h.signer, h.keyID, p, f, o)
+}
+
+func kind(in *vc.Inspected) string {
+	if in.Presentation != nil {
+		return "presentation"
+	}
+	return "credential"
+}
+
+// about reports whether the holder is a subject of c (or c is bound to a key by cnf,
+// which the verifier checks against the holder's key).
+func about(c *vc.Credential, holder string) bool {
+	if _, ok := c.Extra["cnf"]; ok {
+		return true
+	}
+	for _, s := range c.Subject {
+		if s.ID == holder {
+			return true
+		}
+	}
+	return false
+}
