@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/credence-dev/credence/did"
 	"github.com/credence-dev/credence/keys"
@@ -36,16 +38,39 @@ type KeySource interface {
 // DIDKeys is the default KeySource: the issuer is a DID and the key id a DID URL inside
 // that DID's document (or a fragment relative to it), authorised for the requested
 // relationship. A key id naming another DID is ErrIssuerMismatch.
+//
+// Keys found are kept for five minutes (at most 1,024 of them), so verifying many
+// credentials of one issuer resolves its DID once; a key removed from a did:web document
+// is therefore honoured for up to five minutes after it is removed. Safe for concurrent
+// use.
 type DIDKeys struct {
 	resolver did.Resolver
+
+	mu    sync.Mutex
+	cache map[didKeyRef]cachedKey
 }
+
+type didKeyRef struct {
+	ref string
+	rel did.Relationship
+}
+
+type cachedKey struct {
+	pub     crypto.PublicKey
+	expires time.Time
+}
+
+const (
+	didKeyCacheSize = 1024
+	didKeyCacheTTL  = 5 * time.Minute
+)
 
 // NewDIDKeys makes a DIDKeys that resolves through r.
 func NewDIDKeys(r did.Resolver) (*DIDKeys, error) {
 	if r == nil {
 		return nil, fmt.Errorf("vc: DIDKeys without a resolver: %w", ErrUntrustedKeySource)
 	}
-	return &DIDKeys{resolver: r}, nil
+	return &DIDKeys{resolver: r, cache: make(map[didKeyRef]cachedKey)}, nil
 }
 
 // Key implements KeySource.
@@ -71,6 +96,28 @@ func (k *DIDKeys) Key(ctx context.Context, req KeyRequest) (crypto.PublicKey, er
 	if u.Fragment == "" || u.Path != "" || u.Query != "" {
 		return nil, fmt.Errorf("vc: key id %q must be a DID URL with a fragment only: %w", req.KeyID, ErrVerificationMethodNotFound)
 	}
+	ck := didKeyRef{ref: ref, rel: req.Relationship}
+	now := time.Now()
+	k.mu.Lock()
+	c, ok := k.cache[ck]
+	k.mu.Unlock()
+	if ok && now.Before(c.expires) {
+		return c.pub, nil
+	}
+	pub, err := k.resolve(ctx, issuer, ref, req.Relationship)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	if len(k.cache) >= didKeyCacheSize {
+		clear(k.cache)
+	}
+	k.cache[ck] = cachedKey{pub: pub, expires: now.Add(didKeyCacheTTL)}
+	k.mu.Unlock()
+	return pub, nil
+}
+
+func (k *DIDKeys) resolve(ctx context.Context, issuer did.DID, ref string, rel did.Relationship) (crypto.PublicKey, error) {
 	res, err := k.resolver.Resolve(ctx, issuer.String())
 	if err != nil {
 		return nil, fmt.Errorf("vc: resolving %s: %w", issuer, err)
@@ -81,7 +128,10 @@ func (k *DIDKeys) Key(ctx context.Context, req KeyRequest) (crypto.PublicKey, er
 	if res.DocumentMetadata.Deactivated {
 		return nil, fmt.Errorf("vc: %s is deactivated: %w", issuer, ErrUntrustedKeySource)
 	}
-	vm, err := res.Document.VerificationMethodFor(ref, req.Relationship)
+	if res.Document.ID != issuer.String() {
+		return nil, fmt.Errorf("vc: resolving %s gave the document of %s: %w", issuer, res.Document.ID, ErrInvalidDIDDocument)
+	}
+	vm, err := res.Document.VerificationMethodFor(ref, rel)
 	if err != nil {
 		return nil, fmt.Errorf("vc: key %s: %w", ref, err)
 	}

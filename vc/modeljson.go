@@ -157,6 +157,9 @@ func elements(v []byte, fn func(i int, value []byte) error) error {
 func decodeString(s []byte) string {
 	inner := s[1 : len(s)-1]
 	if !slices.Contains(inner, '\\') {
+		if k, ok := common(inner); ok {
+			return k
+		}
 		return string(inner)
 	}
 	var out string
@@ -542,4 +545,68 @@ func (s source) valid(v []byte) bool { return s.has(v) || validJSON(v) }
 // no duplicate names, valid UTF-8), so that what MarshalJSON writes parses again.
 func validJSON(v []byte) bool {
 	return len(v) > 0 && jsonx.Validate(v, jsonx.Limits{MaxBytes: max(len(v), jsonx.DefaultMaxBytes)}) == nil
+}
+
+// common returns the constant for the member names and values that nearly every
+// credential repeats, so that decoding them allocates nothing.
+func common(b []byte) (string, bool) {
+	switch string(b) { // the conversion does not allocate in a switch
+	case "@context":
+		return "@context", true
+	case "id":
+		return "id", true
+	case "type":
+		return "type", true
+	case "issuer":
+		return "issuer", true
+	case "name":
+		return "name", true
+	case "description":
+		return "description", true
+	case "validFrom":
+		return "validFrom", true
+	case "validUntil":
+		return "validUntil", true
+	case "issuanceDate":
+		return "issuanceDate", true
+	case "expirationDate":
+		return "expirationDate", true
+	case "credentialSubject":
+		return "credentialSubject", true
+	case "credentialStatus":
+		return "credentialStatus", true
+	case "credentialSchema":
+		return "credentialSchema", true
+	case "holder":
+		return "holder", true
+	case "verifiableCredential":
+		return "verifiableCredential", true
+	case "proof":
+		return "proof", true
+	case "iat":
+		return "iat", true
+	case "exp":
+		return "exp", true
+	case "nbf":
+		return "nbf", true
+	case "nonce":
+		return "nonce", true
+	case "aud":
+		return "aud", true
+	case "cnf":
+		return "cnf", true
+	case ContextV2:
+		return ContextV2, true
+	case ContextV1:
+		return ContextV1, true
+	case "https://www.w3.org/ns/credentials/examples/v2":
+		return "https://www.w3.org/ns/credentials/examples/v2", true
+	case TypeVerifiableCredential:
+		return TypeVerifiableCredential, true
+	case TypeVerifiablePresentation:
+		return TypeVerifiablePresentation, true
+	case TypeEnvelopedVerifiableCredential:
+		return TypeEnvelopedVerifiableCredential, true
+	}
+	return "", false
 }
