@@ -11,17 +11,23 @@ package main
 import (
 	"context"
 	"crypto"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/credence-dev/credence/did"
 	"github.com/credence-dev/credence/did/jwk"
 	"github.com/credence-dev/credence/did/key"
 	"github.com/credence-dev/credence/keys"
+	"github.com/credence-dev/credence/presentation"
+	"github.com/credence-dev/credence/vc"
 )
 
 func main() {
@@ -37,10 +43,25 @@ type party struct {
 	Algorithm string `json:"algorithm"`
 	Method    string `json:"verificationMethod"`
 	Purpose   string `json:"purpose"`
+
+	signer keys.Signer
+}
+
+// check is one verification the verifier ran and what it learned or why it refused.
+type check struct {
+	Format   string   `json:"format"`
+	Step     string   `json:"step"`
+	Accepted bool     `json:"accepted"`
+	Over18   *bool    `json:"over18,omitempty"`
+	Learned  []string `json:"learned,omitempty"` // claim names the verifier saw, never values
+	Hidden   []string `json:"hidden"`            // claim names that stayed with the holder
+	Error    string   `json:"error,omitempty"`
+	Note     string   `json:"note,omitempty"`
 }
 
 type report struct {
 	Parties []party `json:"parties"`
+	Checks  []check `json:"checks"`
 	OK      bool    `json:"ok"`
 }
 
@@ -50,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print a machine-readable report instead of text")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: over18 [--json]")
-		fmt.Fprintln(stderr, "\nRuns the over-18 flow offline: issuer, holder and verifier identities are created and resolved.")
+		fmt.Fprintln(stderr, "\nRuns the over-18 flow offline: identities, issuance, presentation, verification.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -75,15 +96,148 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "over18: %v\n", err)
 			return 1
 		}
-		return 0
+	} else {
+		printText(stdout, rep)
 	}
-	printText(stdout, rep)
+	if !rep.OK {
+		return 1
+	}
 	return 0
 }
 
-// flow creates the three identities and checks that each resolves, offline, to a key
-// authorised for what that party will do.
+// flow runs every step and reports; an error means a step could not run at all.
 func flow(ctx context.Context) (*report, error) {
+	reg, err := registry()
+	if err != nil {
+		return nil, err
+	}
+	rep := &report{OK: true}
+
+	// 1. Identities.
+	for _, a := range []struct {
+		role, name string
+		kt         keys.KeyType
+		create     func(crypto.PublicKey) (string, error)
+		rel        did.Relationship
+	}{
+		{"issuer", "Ministry of the Interior", keys.Ed25519, key.Create, did.AssertionMethod},
+		{"holder", "Alice's wallet", keys.P256, jwk.Create, did.Authentication},
+		{"verifier", "Corner Shop", keys.Ed25519, key.Create, did.Authentication},
+	} {
+		p, err := identity(ctx, reg, a.role, a.name, a.kt, a.create, a.rel)
+		if err != nil {
+			return nil, err
+		}
+		rep.Parties = append(rep.Parties, p)
+	}
+	ministry, alice, shop := rep.Parties[0], rep.Parties[1], rep.Parties[2]
+
+	// 2. Issuance: the ministry signs Alice's identity credential as a vc+jwt.
+	cred, err := vc.ParseCredential([]byte(`{
+		"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+		"type": ["VerifiableCredential", "IdentityCredential"],
+		"validFrom": "` + time.Now().UTC().Add(-time.Hour).Format(time.RFC3339) + `",
+		"validUntil": "` + time.Now().UTC().AddDate(1, 0, 0).Format(time.RFC3339) + `",
+		"credentialSubject": {
+			"id": "` + alice.DID + `",
+			"name": "Alice Example",
+			"birthDate": "2001-04-12",
+			"address": {"street": "1 Main Street", "locality": "Springfield"},
+			"ageOver18": true
+		}
+	}`))
+	if err != nil {
+		return nil, fmt.Errorf("building the credential: %w", err)
+	}
+	issuer, err := vc.NewIssuer(ministry.signer, ministry.Method, vc.IssuerOptions{})
+	if err != nil {
+		return nil, err
+	}
+	token, err := issuer.Issue(ctx, cred, vc.FormatJWT, vc.IssueOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("issuing: %w", err)
+	}
+
+	// 3. The shop's request and its policy: only the ministry, only for identity credentials.
+	trust, err := vc.NewTrustList(vc.TrustedIssuer{ID: ministry.DID, Types: []string{"IdentityCredential"}})
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := vc.NewVerifier(vc.VerifierOptions{Resolver: reg, Trust: trust})
+	if err != nil {
+		return nil, err
+	}
+	want := vc.Expect{Nonce: rand.Text(), Audience: shop.DID}
+
+	// 4. The wallet presents, bound to the shop's nonce and audience.
+	wallet, err := presentation.NewHolder(alice.signer, alice.Method, presentation.HolderOptions{})
+	if err != nil {
+		return nil, err
+	}
+	vp, err := wallet.Present(ctx, [][]byte{token}, presentation.Request{Nonce: want.Nonce, Audience: want.Audience})
+	if err != nil {
+		return nil, fmt.Errorf("presenting: %w", err)
+	}
+
+	// 5. The shop verifies.
+	got, err := verifier.VerifyPresentation(ctx, vp, want)
+	c := check{Format: "vc+jwt in vp+jwt", Step: "verify the presentation", Accepted: err == nil,
+		Note: "vc+jwt has no selective disclosure: the verifier sees every claim of the credential"}
+	if err != nil {
+		c.Error = err.Error()
+		rep.OK = false
+	} else {
+		subject, _ := got.Credentials()[0].Claims()["credentialSubject"].(map[string]any)
+		if over, ok := subject["ageOver18"].(bool); ok {
+			c.Over18 = &over
+		}
+		for name := range subject {
+			c.Learned = append(c.Learned, "credentialSubject."+name)
+		}
+		slices.Sort(c.Learned)
+		c.Hidden = []string{}
+		if c.Over18 == nil || !*c.Over18 || got.Holder() != alice.DID {
+			rep.OK = false
+			c.Error = "the verified claims do not say over 18 for this holder"
+		}
+	}
+	rep.Checks = append(rep.Checks, c)
+
+	// 6. The same presentation again: a replay, which must be refused.
+	_, err = verifier.VerifyPresentation(ctx, vp, want)
+	c = check{Format: "vc+jwt in vp+jwt", Step: "replay the same presentation", Accepted: err == nil, Hidden: []string{}}
+	switch {
+	case errors.Is(err, vc.ErrReplay):
+		c.Error = err.Error()
+		c.Note = "refused as expected"
+	case err == nil:
+		rep.OK = false
+		c.Note = "a replayed presentation was accepted"
+	default:
+		rep.OK = false
+		c.Error = err.Error()
+	}
+	rep.Checks = append(rep.Checks, c)
+
+	// 7. A presentation made for another shop is refused here.
+	other, err := wallet.Present(ctx, [][]byte{token}, presentation.Request{Nonce: want.Nonce, Audience: "did:example:another-shop"})
+	if err != nil {
+		return nil, err
+	}
+	_, err = verifier.VerifyPresentation(ctx, other, want)
+	c = check{Format: "vc+jwt in vp+jwt", Step: "a presentation made for another verifier", Accepted: err == nil, Hidden: []string{}}
+	if errors.Is(err, vc.ErrAudienceMismatch) {
+		c.Error = err.Error()
+		c.Note = "refused as expected"
+	} else {
+		rep.OK = false
+		c.Note = "expected an audience mismatch"
+	}
+	rep.Checks = append(rep.Checks, c)
+	return rep, nil
+}
+
+func registry() (*did.Registry, error) {
 	keyResolver, err := key.New(key.Options{})
 	if err != nil {
 		return nil, err
@@ -95,70 +249,91 @@ func flow(ctx context.Context) (*report, error) {
 	if err := reg.Register("jwk", jwk.New()); err != nil {
 		return nil, err
 	}
+	return reg, nil
+}
 
-	actors := []struct {
-		role, name string
-		kt         keys.KeyType
-		create     func(crypto.PublicKey) (string, error)
-		rel        did.Relationship
-	}{
-		{"issuer", "Ministry of the Interior", keys.Ed25519, key.Create, did.AssertionMethod},
-		{"holder", "Alice's wallet", keys.P256, jwk.Create, did.Authentication},
-		{"verifier", "Corner Shop", keys.Ed25519, key.Create, did.Authentication},
+// identity makes a key, turns it into a DID and checks that the DID resolves, offline,
+// to that key, authorised for what the party will sign.
+func identity(ctx context.Context, reg *did.Registry, role, name string, kt keys.KeyType,
+	create func(crypto.PublicKey) (string, error), rel did.Relationship) (party, error) {
+	signer, err := keys.Generate(kt)
+	if err != nil {
+		return party{}, fmt.Errorf("%s key: %w", role, err)
 	}
-	rep := &report{OK: true}
-	for _, a := range actors {
-		signer, err := keys.Generate(a.kt)
-		if err != nil {
-			return nil, fmt.Errorf("%s key: %w", a.role, err)
-		}
-		id, err := a.create(signer.Public())
-		if err != nil {
-			return nil, fmt.Errorf("%s DID: %w", a.role, err)
-		}
-		res, err := reg.Resolve(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("resolving the %s: %w", a.role, err)
-		}
-		methods, err := res.Document.Methods(a.rel)
-		if err != nil || len(methods) == 0 {
-			return nil, fmt.Errorf("the %s's document has no %s key: %v", a.role, a.rel, err)
-		}
-		vm, err := reg.Dereference(ctx, methods[0].ID, a.rel)
-		if err != nil {
-			return nil, fmt.Errorf("dereferencing the %s's key: %w", a.role, err)
-		}
-		pub, err := vm.PublicKey()
-		if err != nil {
-			return nil, fmt.Errorf("the %s's key: %w", a.role, err)
-		}
-		if !keys.Equal(pub, signer.Public()) {
-			return nil, fmt.Errorf("the %s's DID resolves to another key", a.role)
-		}
-		alg, err := keys.Algorithm(pub)
-		if err != nil {
-			return nil, err
-		}
-		rep.Parties = append(rep.Parties, party{
-			Role: a.role, Name: a.name, DID: id, KeyType: string(a.kt), Algorithm: alg,
-			Method: vm.ID, Purpose: string(a.rel),
-		})
+	id, err := create(signer.Public())
+	if err != nil {
+		return party{}, fmt.Errorf("%s DID: %w", role, err)
 	}
-	return rep, nil
+	res, err := reg.Resolve(ctx, id)
+	if err != nil {
+		return party{}, fmt.Errorf("resolving the %s: %w", role, err)
+	}
+	methods, err := res.Document.Methods(rel)
+	if err != nil || len(methods) == 0 {
+		return party{}, fmt.Errorf("the %s's document has no %s key: %v", role, rel, err)
+	}
+	vm, err := reg.Dereference(ctx, methods[0].ID, rel)
+	if err != nil {
+		return party{}, fmt.Errorf("dereferencing the %s's key: %w", role, err)
+	}
+	pub, err := vm.PublicKey()
+	if err != nil {
+		return party{}, fmt.Errorf("the %s's key: %w", role, err)
+	}
+	if !keys.Equal(pub, signer.Public()) {
+		return party{}, fmt.Errorf("the %s's DID resolves to another key", role)
+	}
+	alg, err := keys.Algorithm(pub)
+	if err != nil {
+		return party{}, err
+	}
+	return party{Role: role, Name: name, DID: id, KeyType: string(kt), Algorithm: alg,
+		Method: vm.ID, Purpose: string(rel), signer: signer}, nil
 }
 
 func printText(w io.Writer, rep *report) {
 	fmt.Fprintln(w, "Over 18, step by step (offline)")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "1. Identities: each party makes a key, turns it into a DID, and the DID")
-	fmt.Fprintln(w, "   resolves back to that key, authorised for what the party will sign.")
+	fmt.Fprintln(w, "1. Identities: each party makes a key and a DID; the DID resolves back to")
+	fmt.Fprintln(w, "   that key, authorised for what the party signs.")
 	for _, p := range rep.Parties {
 		fmt.Fprintf(w, "\n   %-9s %s\n", p.Role, p.Name)
 		fmt.Fprintf(w, "   %-9s %s\n", "did", short(p.DID))
 		fmt.Fprintf(w, "   %-9s %s (%s), listed under %s\n", "key", p.KeyType, p.Algorithm, p.Purpose)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Resolved offline through a registry of did:key and did:jwk only.")
+	fmt.Fprintln(w, "2. The ministry issues Alice an identity credential (vc+jwt): name, birth date,")
+	fmt.Fprintln(w, "   address and ageOver18. The wallet presents it to the shop in a vp+jwt bound")
+	fmt.Fprintln(w, "   to the shop's nonce and identifier; the shop trusts only the ministry.")
+	fmt.Fprintln(w)
+	for i, c := range rep.Checks {
+		verdict := "accepted"
+		if !c.Accepted {
+			verdict = "refused"
+		}
+		fmt.Fprintf(w, "   %c) %-42s %s\n", 'a'+i, c.Step, verdict)
+		if c.Over18 != nil {
+			fmt.Fprintf(w, "      %-13s %v\n", "over 18:", *c.Over18)
+		}
+		if len(c.Learned) > 0 {
+			fmt.Fprintf(w, "      %-13s %s\n", "also learned:", strings.Join(c.Learned, ", "))
+			if len(c.Hidden) == 0 {
+				fmt.Fprintf(w, "      %-13s %s\n", "hidden:", "nothing")
+			}
+		}
+		if c.Error != "" && !c.Accepted {
+			fmt.Fprintf(w, "      %-13s %s\n", "reason:", c.Error)
+		}
+		if c.Note != "" {
+			fmt.Fprintf(w, "      %-13s %s\n", "note:", c.Note)
+		}
+	}
+	fmt.Fprintln(w)
+	if rep.OK {
+		fmt.Fprintln(w, "Every step gave the expected result.")
+	} else {
+		fmt.Fprintln(w, "UNEXPECTED RESULT: see above.")
+	}
 }
 
 // short keeps long DIDs readable on a terminal.

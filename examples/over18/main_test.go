@@ -12,7 +12,7 @@ func TestRunText(t *testing.T) {
 	if code := run(nil, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	for _, want := range []string{"issuer", "holder", "verifier", "did:key:z6Mk", "did:jwk:", "assertionMethod"} {
+	for _, want := range []string{"issuer", "holder", "verifier", "did:key:z6Mk", "did:jwk:", "assertionMethod", "over 18:", "refused", "Every step gave the expected result."} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -28,8 +28,14 @@ func TestRunJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK || len(rep.Parties) != 3 {
+	if !rep.OK || len(rep.Parties) != 3 || len(rep.Checks) != 3 {
 		t.Fatalf("report: %+v", rep)
+	}
+	if c := rep.Checks[0]; !c.Accepted || c.Over18 == nil || !*c.Over18 {
+		t.Fatalf("first check: %+v", c)
+	}
+	if rep.Checks[1].Accepted || rep.Checks[2].Accepted {
+		t.Fatalf("replay or foreign audience accepted: %+v", rep.Checks)
 	}
 }
 
