@@ -2,6 +2,43 @@
 // presentations, whatever their securing format: it holds the data model, and it is the
 // facade that picks the engine (JOSE, SD-JWT, Data Integrity) for each format.
 //
+// # Issuing and verifying
+//
+// An [Issuer] signs with a keys.Signer (any crypto.Signer, so KMS and HSM keys work):
+//
+//	issuer, err := vc.NewIssuer(signer, "did:key:z6Mk...#z6Mk...", vc.IssuerOptions{})
+//	token, err := issuer.Issue(ctx, credential, vc.FormatJWT, vc.IssueOptions{})
+//
+// A [Verifier] holds the policy, built once and safe for concurrent use; what changes per
+// request (nonce, audience) is an argument:
+//
+//	trust, err := vc.NewTrustList(vc.TrustedIssuer{ID: "did:web:ministry.example"})
+//	v, err := vc.NewVerifier(vc.VerifierOptions{Resolver: reg, Trust: trust})
+//	cred, err := v.VerifyCredential(ctx, token)
+//	vp, err := v.VerifyPresentation(ctx, data, vc.Expect{Nonce: n, Audience: myID})
+//
+// The result is a [Verified] (or [VerifiedPresentation]) that only a Verifier can make,
+// holding only what a verified signature covers. [Inspect] reads a credential without
+// verifying it, into a different type, for wallets and matching.
+//
+// Formats today: vc+jwt and vp+jwt (VC-JOSE-COSE), with credentials enveloped in
+// presentations, and the VCDM 1.1 JWT encoding. SD-JWT, Data Integrity and COSE inputs
+// are refused with ErrUnsupportedFormat or ErrUnsupportedProof until their engines land.
+//
+// # Security
+//
+// The zero VerifierOptions trusts no issuer: every credential fails with
+// ErrUntrustedIssuer until Trust names whom to accept (AcceptAnyIssuer says so
+// explicitly). The issuer is checked against the trust list before its key is resolved;
+// the key comes from the issuer's DID under assertionMethod (a presentation's from the
+// holder's DID under authentication) or from a KeySource the caller chose, and the key,
+// never the token header, fixes the algorithm. Nonce and audience are required for every
+// presentation, its age is bounded, its nonce is remembered (ErrReplay), and its holder
+// must be a subject of (or the cnf key of) every credential it presents. A credential
+// with a credentialStatus fails with ErrStatusVerification, since status lists are not
+// checked yet, unless SkipStatus says to accept it unchecked. credentialSchema is not
+// validated yet.
+//
 // # Data model
 //
 // [Credential] and [Presentation] are the W3C Verifiable Credentials Data Model 2.0 and
@@ -52,5 +89,8 @@
 //
 // # Network access
 //
-// None in the data model: contexts and schemas are never fetched.
+// None in the data model: contexts and schemas are never fetched. A Verifier resolves
+// only the DID methods of its Resolver (did:key and did:jwk, offline, by default);
+// IssuerMetadataKeys fetches, through the caller's *http.Client and the library's network
+// guard, only when the caller configures it.
 package vc
