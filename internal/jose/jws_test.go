@@ -132,7 +132,7 @@ func TestDifferentialGoJOSE(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			parsed, err := gojose.ParseSigned(string(ours), []gojose.SignatureAlgorithm{tc.alg})
+			parsed, err := gojose.ParseSignedCompact(string(ours), []gojose.SignatureAlgorithm{tc.alg})
 			if err != nil {
 				t.Fatal(err)
 			}
