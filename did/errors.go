@@ -47,10 +47,10 @@ var (
 var (
 	// ErrDeactivated: the DID has been deactivated (its document metadata says
 	// deactivated: true, DID Core §7.1.3); its keys must not be used.
-	ErrDeactivated = errors.New("did: DID deactivated")
+	ErrDeactivated = errs.ErrDeactivated
 	// ErrAlreadyRegistered: a Registry already has a resolver for the method.
 	ErrAlreadyRegistered = errors.New("did: method already registered")
 	// ErrResolutionFailed: a resolver failed for a reason that no other sentinel names
 	// (the W3C code internalError); the resolver's own error is wrapped beside it.
-	ErrResolutionFailed = errors.New("did: resolution failed")
+	ErrResolutionFailed = errs.ErrResolutionFailed
 )

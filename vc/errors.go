@@ -55,6 +55,11 @@ var (
 	// ErrVerificationRelationship: a verification method not authorised for the purpose
 	// (assertionMethod for credentials, authentication for presentations).
 	ErrVerificationRelationship = errs.ErrVerificationRelationship
+	// ErrDeactivated: the issuer's (or holder's) DID is deactivated; its keys are not used.
+	ErrDeactivated = errs.ErrDeactivated
+	// ErrResolutionFailed: a DID could not be resolved for a reason no other sentinel
+	// names (a did:web fetch that failed, a resolver's internal error).
+	ErrResolutionFailed = errs.ErrResolutionFailed
 
 	// ErrInsecureURL: a URL whose scheme is not allowed.
 	ErrInsecureURL = errs.ErrInsecureURL

@@ -33,6 +33,7 @@ var vcSentinels = []struct {
 	{"ErrInvalidDIDDocument", vc.ErrInvalidDIDDocument}, {"ErrMethodNotSupported", vc.ErrMethodNotSupported},
 	{"ErrNotFound", vc.ErrNotFound}, {"ErrVerificationMethodNotFound", vc.ErrVerificationMethodNotFound},
 	{"ErrVerificationRelationship", vc.ErrVerificationRelationship},
+	{"ErrDeactivated", vc.ErrDeactivated}, {"ErrResolutionFailed", vc.ErrResolutionFailed},
 	{"ErrInsecureURL", vc.ErrInsecureURL}, {"ErrForbiddenAddress", vc.ErrForbiddenAddress}, {"ErrInvalidURL", vc.ErrInvalidURL},
 	{"ErrUnsupportedCritical", vc.ErrUnsupportedCritical}, {"ErrUntrustedKeySource", vc.ErrUntrustedKeySource},
 	{"ErrInvalidProof", vc.ErrInvalidProof}, {"ErrMissingProof", vc.ErrMissingProof},

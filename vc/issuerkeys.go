@@ -32,7 +32,7 @@ type X509Keys struct {
 // fallback to the system pool. clock may be nil (time.Now).
 func NewX509Keys(roots *x509.CertPool, clock func() time.Time) (*X509Keys, error) {
 	if roots == nil {
-		return nil, fmt.Errorf("vc: X509Keys without roots: %w", ErrUntrustedKeySource)
+		return nil, fmt.Errorf("vc: X509Keys without roots: %w", ErrInvalidOptions)
 	}
 	if clock == nil {
 		clock = time.Now
@@ -123,9 +123,12 @@ const maxMetadataIssuers = 1024
 // NewIssuerMetadataKeys makes an IssuerMetadataKeys that fetches with client (required:
 // there is no default client).
 func NewIssuerMetadataKeys(client *http.Client, opts IssuerMetadataOptions) (*IssuerMetadataKeys, error) {
+	if client == nil {
+		return nil, fmt.Errorf("vc: NewIssuerMetadataKeys without an *http.Client: %w", ErrInvalidOptions)
+	}
 	g, err := netguard.New(client, netguard.Options{AllowLoopback: opts.AllowLoopback, MaxBodyBytes: 256 << 10})
 	if err != nil {
-		return nil, fmt.Errorf("vc: issuer metadata client: %w", err)
+		return nil, fmt.Errorf("vc: issuer metadata client: %v: %w", err, ErrInvalidOptions)
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now

@@ -41,10 +41,12 @@ type KeySource interface {
 //
 // Keys found are kept for five minutes (at most 1,024 of them), so verifying many
 // credentials of one issuer resolves its DID once; a key removed from a did:web document
-// is therefore honoured for up to five minutes after it is removed. Safe for concurrent
-// use.
+// is therefore honoured for up to five minutes after it is removed. The default DIDKeys
+// of a Verifier measures those minutes on the Verifier's Clock. Safe for concurrent use.
 type DIDKeys struct {
 	resolver did.Resolver
+
+	clock func() time.Time // cache expiry; a Verifier sets its own Clock
 
 	mu    sync.Mutex
 	cache map[didKeyRef]cachedKey
@@ -68,9 +70,9 @@ const (
 // NewDIDKeys makes a DIDKeys that resolves through r.
 func NewDIDKeys(r did.Resolver) (*DIDKeys, error) {
 	if r == nil {
-		return nil, fmt.Errorf("vc: DIDKeys without a resolver: %w", ErrUntrustedKeySource)
+		return nil, fmt.Errorf("vc: DIDKeys without a resolver: %w", ErrInvalidOptions)
 	}
-	return &DIDKeys{resolver: r, cache: make(map[didKeyRef]cachedKey)}, nil
+	return &DIDKeys{resolver: r, cache: make(map[didKeyRef]cachedKey), clock: time.Now}, nil
 }
 
 // Key implements KeySource.
@@ -97,7 +99,7 @@ func (k *DIDKeys) Key(ctx context.Context, req KeyRequest) (crypto.PublicKey, er
 		return nil, fmt.Errorf("vc: key id %q must be a DID URL with a fragment only: %w", req.KeyID, ErrVerificationMethodNotFound)
 	}
 	ck := didKeyRef{ref: ref, rel: req.Relationship}
-	now := time.Now()
+	now := k.clock()
 	k.mu.Lock()
 	c, ok := k.cache[ck]
 	k.mu.Unlock()
@@ -126,7 +128,9 @@ func (k *DIDKeys) resolve(ctx context.Context, issuer did.DID, ref string, rel d
 		return nil, fmt.Errorf("vc: resolving %s: no document: %w", issuer, ErrInvalidDIDDocument)
 	}
 	if res.DocumentMetadata.Deactivated {
-		return nil, fmt.Errorf("vc: %s is deactivated: %w", issuer, ErrUntrustedKeySource)
+		// Not ErrUntrustedKeySource: this DID is this source's business, and a KeyChain
+		// must not ask the next source for its key.
+		return nil, fmt.Errorf("vc: %s is deactivated: %w", issuer, ErrDeactivated)
 	}
 	if res.Document.ID != issuer.String() {
 		return nil, fmt.Errorf("vc: resolving %s gave the document of %s: %w", issuer, res.Document.ID, ErrInvalidDIDDocument)

@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
@@ -264,7 +265,7 @@ func TestX509Keys(t *testing.T) {
 		})
 	}
 
-	if xk, err := vc.NewX509Keys(nil, clock); !errors.Is(err, vc.ErrUntrustedKeySource) || xk != nil {
+	if xk, err := vc.NewX509Keys(nil, clock); !errors.Is(err, vc.ErrInvalidOptions) || xk != nil {
 		t.Errorf("nil roots: got %v, %v", xk, err)
 	}
 	// A DID issuer is not X509Keys' business: a KeyChain passes it on.
@@ -690,4 +691,56 @@ func TestDIDKeys(t *testing.T) {
 			t.Errorf("%d resolutions, want 1", n)
 		}
 	})
+}
+
+// acceptingKeys answers every request with one key: a source that a KeyChain must never
+// reach for an issuer an earlier source has refused.
+type acceptingKeys struct{ pub crypto.PublicKey }
+
+func (a acceptingKeys) Key(context.Context, vc.KeyRequest) (crypto.PublicKey, error) {
+	return a.pub, nil
+}
+
+func TestDeactivatedDIDStopsKeyChain(t *testing.T) {
+	iss := newParty(t, keys.Ed25519)
+	dead, err := vc.NewDIDKeys(deactivatedResolver{keyResolver(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := verifier(t, vc.VerifierOptions{Keys: vc.KeyChain{dead, acceptingKeys{iss.signer.Public()}}, Trust: trustOnly(t, iss.did)})
+	_, err = v.VerifyCredential(context.Background(), issue(t, iss, parseCredential(t, credentialJSON("", "did:example:alice")), vc.FormatJWT))
+	checkVerifyErr(t, err, did.ErrDeactivated)
+}
+
+type failingResolver struct{}
+
+func (failingResolver) Resolve(_ context.Context, id string) (*did.Resolution, error) {
+	return nil, did.NewResolutionError(did.CodeInternalError, id, fmt.Errorf("%w: %w", did.ErrResolutionFailed, errors.New("connection refused")))
+}
+
+func TestDIDResolutionFailuresWrapVCSentinels(t *testing.T) {
+	iss := newParty(t, keys.Ed25519)
+	tok := issue(t, iss, parseCredential(t, credentialJSON("", "did:example:alice")), vc.FormatJWT)
+	reg := did.NewRegistry()
+	if err := reg.Register("key", deactivatedResolver{keyResolver(t)}); err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]did.Resolver{"deactivated": reg, "resolution failed": failingResolver{}} {
+		t.Run(name, func(t *testing.T) {
+			_, err := verifier(t, vc.VerifierOptions{Resolver: r, Trust: trustOnly(t, iss.did)}).VerifyCredential(context.Background(), tok)
+			checkRefused(t, err)
+		})
+	}
+}
+
+func TestNilConstructorArguments(t *testing.T) {
+	if _, err := vc.NewIssuerMetadataKeys(nil, vc.IssuerMetadataOptions{}); !errors.Is(err, vc.ErrInvalidOptions) {
+		t.Fatalf("NewIssuerMetadataKeys(nil): %v", err)
+	}
+	if _, err := vc.NewX509Keys(nil, nil); !errors.Is(err, vc.ErrInvalidOptions) {
+		t.Fatalf("NewX509Keys(nil): %v", err)
+	}
+	if _, err := vc.NewDIDKeys(nil); !errors.Is(err, vc.ErrInvalidOptions) {
+		t.Fatalf("NewDIDKeys(nil): %v", err)
+	}
 }

@@ -148,6 +148,7 @@ func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 		if err != nil {
 			return nil, err
 		}
+		dk.clock = v.clock
 		v.keys = dk
 	}
 	v.replay = opts.Replay

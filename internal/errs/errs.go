@@ -35,6 +35,8 @@ var (
 	ErrNotFound                   = errors.New("credence: not found")
 	ErrVerificationMethodNotFound = errors.New("credence: verification method not found")
 	ErrVerificationRelationship   = errors.New("credence: verification method not authorized for relationship")
+	ErrDeactivated                = errors.New("credence: DID deactivated")
+	ErrResolutionFailed           = errors.New("credence: DID resolution failed")
 )
 
 // Network.
