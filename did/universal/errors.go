@@ -11,7 +11,7 @@ import (
 var (
 	// ErrInvalidOptions: New was called with a nil client or with Options it cannot honour
 	// (no BaseURL, an http or non-public BaseURL, no Methods, a negative limit).
-	ErrInvalidOptions = errors.New("universal: invalid options")
+	ErrInvalidOptions = errs.ErrInvalidOptions
 	// ErrRemote: the failure was reported by the resolution server (an error code in its
 	// resolution metadata, or an HTTP error status), not found by this package. It is
 	// wrapped beside the sentinel of the reported code, such as did.ErrNotFound.

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-
 	"github.com/credence-dev/credence/internal/errs"
 )
 
@@ -11,7 +9,7 @@ import (
 // did.ErrTooLarge, did.ErrInvalidDIDDocument, ...). Test for them with errors.Is.
 var (
 	// ErrInvalidOptions: New was called with a nil client or with Options it cannot honour.
-	ErrInvalidOptions = errors.New("web: invalid options")
+	ErrInvalidOptions = errs.ErrInvalidOptions
 	// ErrUnsupportedFormat: the server answered with a media type that is not a JSON
 	// representation of a DID document. It is the shared sentinel of every Credence
 	// package, so errors.Is works whichever package reported it.
