@@ -110,6 +110,28 @@ var (
 	// ErrReplay: a presentation seen before.
 	ErrReplay = errs.ErrReplay
 
+	// ErrInvalidDisclosure: an SD-JWT disclosure that is not a well-formed array of salt,
+	// name and value (salt and value for an array element), or of the wrong shape for
+	// where its digest sits.
+	ErrInvalidDisclosure = errs.ErrInvalidDisclosure
+	// ErrDuplicateDisclosure: the same SD-JWT disclosure sent twice.
+	ErrDuplicateDisclosure = errs.ErrDuplicateDisclosure
+	// ErrUnreferencedDisclosure: an SD-JWT disclosure whose digest the token does not hold.
+	ErrUnreferencedDisclosure = errs.ErrUnreferencedDisclosure
+	// ErrDuplicateDigest: an SD-JWT digest that appears more than once.
+	ErrDuplicateDigest = errs.ErrDuplicateDigest
+	// ErrDisclosureOverwrite: an SD-JWT disclosure that would replace a claim already present.
+	ErrDisclosureOverwrite = errs.ErrDisclosureOverwrite
+	// ErrReservedClaimDisclosed: a claim that must stay in plain text (_sd, ..., or an
+	// SD-JWT VC claim such as vct or cnf) found in a disclosure.
+	ErrReservedClaimDisclosed = errs.ErrReservedClaimDisclosed
+	// ErrInvalidDigest: an SD-JWT _sd or ... member that is not a well-formed digest.
+	ErrInvalidDigest = errs.ErrInvalidDigest
+	// ErrUnsupportedHashAlgorithm: an SD-JWT _sd_alg outside the verifier's policy.
+	ErrUnsupportedHashAlgorithm = errs.ErrUnsupportedHashAlgorithm
+	// ErrSDHashMismatch: a key binding JWT whose sd_hash is not that of the presentation.
+	ErrSDHashMismatch = errs.ErrSDHashMismatch
+
 	// ErrRevoked: the credential's status says revoked.
 	ErrRevoked = errs.ErrRevoked
 	// ErrSuspended: the credential's status says suspended.

@@ -106,3 +106,16 @@ var (
 var (
 	ErrInvalidOptions = errors.New("credence: invalid options")
 )
+
+// SD-JWT (RFC 9901).
+var (
+	ErrInvalidDisclosure        = errors.New("credence: invalid disclosure")
+	ErrDuplicateDisclosure      = errors.New("credence: duplicate disclosure")
+	ErrUnreferencedDisclosure   = errors.New("credence: unreferenced disclosure")
+	ErrDuplicateDigest          = errors.New("credence: duplicate digest")
+	ErrDisclosureOverwrite      = errors.New("credence: disclosure overwrites a claim")
+	ErrReservedClaimDisclosed   = errors.New("credence: claim may not be selectively disclosed")
+	ErrInvalidDigest            = errors.New("credence: invalid digest")
+	ErrUnsupportedHashAlgorithm = errors.New("credence: unsupported hash algorithm")
+	ErrSDHashMismatch           = errors.New("credence: sd_hash mismatch")
+)
