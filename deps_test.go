@@ -43,6 +43,7 @@ var rules = map[string][]string{
 	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose"},
 	"presentation": {"did", "keys", "vc"},
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
+	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 }
 
 // programs may use the exported API only.
