@@ -24,6 +24,7 @@ var rules = map[string][]string{
 	"internal/errs":     nil,
 	"internal/vectors":  nil,
 	"internal/jsonx":    {"internal/errs"},
+	"internal/jcs":      {"internal/errs"},
 	"internal/netguard": {"internal/errs"},
 	// internal/jose sits above keys: it signs with keys.Signer and verifies through
 	// keys.Verify, so the key, not the token, fixes the algorithm.

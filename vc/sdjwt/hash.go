@@ -104,9 +104,30 @@ func (h hashAlg) validDigest(s string) bool {
 	return true
 }
 
-func isB64URL(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
-}
+func isB64URL(c byte) bool { return charClass[c] == classB64 }
+
+// Character classes of the compact serialization, looked up rather than compared:
+// splitting scans every byte of the token.
+const (
+	classOther = iota
+	classB64
+	classDot
+	classTilde
+)
+
+var charClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
+			t[c] = classB64
+		case c == '.':
+			t[c] = classDot
+		case c == '~':
+			t[c] = classTilde
+		}
+	}
+	return t
+}()
 
 func b64Index(c byte) byte {
 	switch {

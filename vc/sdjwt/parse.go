@@ -98,11 +98,10 @@ func firstNonSpace(b []byte) int {
 func splitCompact(data []byte, lim limits) (*token, error) {
 	tildes := 0
 	for _, c := range data {
-		switch {
-		case c == '~':
+		switch charClass[c] {
+		case classTilde:
 			tildes++
-		case c == '.' || isB64URL(c):
-		default:
+		case classOther:
 			return nil, fmt.Errorf("sdjwt: byte %#02x outside base64url, '.' and '~' in the compact form: %w", c, ErrMalformed)
 		}
 	}
@@ -147,11 +146,12 @@ func checkDisclosureSyntax[S string | []byte](d S, i int) error {
 	if len(d) == 0 {
 		return fmt.Errorf("sdjwt: disclosure %d is empty: %w", i, ErrInvalidDisclosure)
 	}
-	if bytes.IndexByte([]byte(d), '.') >= 0 {
-		return fmt.Errorf("sdjwt: a JWT where disclosure %d belongs (a key binding JWT must come last): %w", i, ErrMalformed)
-	}
 	for j := 0; j < len(d); j++ {
-		if !isB64URL(d[j]) {
+		switch charClass[d[j]] {
+		case classB64:
+		case classDot:
+			return fmt.Errorf("sdjwt: a JWT where disclosure %d belongs (a key binding JWT must come last): %w", i, ErrMalformed)
+		default:
 			return fmt.Errorf("sdjwt: disclosure %d is not base64url: %w", i, ErrInvalidDisclosure)
 		}
 	}

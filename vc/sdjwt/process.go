@@ -21,6 +21,7 @@ type processor struct {
 	// inside them (SD-JWT VC §3.2.2.2); nil for kinds without such a rule.
 	plainTop map[string]bool
 	stack    []component // the path to the value being processed
+	stackBuf [16]component
 }
 
 // component is one step of the path being processed, kept unboxed so that walking the
@@ -85,6 +86,7 @@ func newProcessor(encoded []string, alg hashAlg, maxDepth int, plainTop map[stri
 		maxDepth: maxDepth,
 		plainTop: plainTop,
 	}
+	p.stack = p.stackBuf[:0]
 	if len(encoded) == 0 {
 		return p, nil
 	}

@@ -470,27 +470,25 @@ func confirmation(claims map[string]any) (*Confirmation, error) {
 // are base64url values and names) without reflection; anything else goes through
 // encoding/json.
 func flatJSON(m map[string]any) ([]byte, error) {
-	names := make([]string, 0, len(m))
 	n := 2
 	for k, v := range m {
 		s, ok := v.(string)
 		if !ok || !plainJSONString(k) || !plainJSONString(s) {
 			return marshal(m)
 		}
-		names = append(names, k)
 		n += len(k) + len(s) + 6
 	}
-	slices.Sort(names)
+	// Member order does not matter to a JWK.
 	out := make([]byte, 0, n)
 	out = append(out, '{')
-	for i, k := range names {
-		if i > 0 {
+	for k, v := range m {
+		if len(out) > 1 {
 			out = append(out, ',')
 		}
 		out = append(out, '"')
 		out = append(out, k...)
 		out = append(out, '"', ':', '"')
-		out = append(out, m[k].(string)...)
+		out = append(out, v.(string)...)
 		out = append(out, '"')
 	}
 	return append(out, '}'), nil
