@@ -45,6 +45,10 @@ var rules = map[string][]string{
 	"presentation": {"did", "keys", "vc"},
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
+
+	// vc/dataintegrity gets DID resolution and JSON-LD canonicalization from vc as callbacks;
+	// vc/jsonld is the one engine DESIGN.md §2 lets it import.
+	"vc/dataintegrity": {"internal/errs", "internal/jsonx", "internal/jcs", "keys", "did", "vc/jsonld"},
 }
 
 // programs may use the exported API only.
