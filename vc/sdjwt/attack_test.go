@@ -470,6 +470,9 @@ func attacks(t testing.TB) []attack {
 		{name: "trailing disclosure after the KB-JWT", present: true, want: ErrMalformed, build: func(f *forge) string {
 			return f.present(sdjwt(f.vc(`"_sd":["`+dig(d1)+`"]`)), nil) + "~" + d1
 		}},
+		{name: "a JWE for the Issuer-signed JWT", want: ErrUnsupportedFormat, build: func(f *forge) string {
+			return "a.b.c.d.e~"
+		}},
 		{name: "no tilde", want: ErrMalformed, build: func(f *forge) string {
 			return f.vc("")
 		}},

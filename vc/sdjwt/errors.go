@@ -17,6 +17,9 @@ var (
 	// vct in an SD-JWT VC, no @context in vc+sd-jwt), or an SD-JWT+KB where an SD-JWT as
 	// issued was expected.
 	ErrInvalidType = errs.ErrInvalidType
+	// ErrUnsupportedFormat: a JWE, or a JSON serialization, where the Issuer-signed JWT or
+	// the key binding JWT must be a compact JWS.
+	ErrUnsupportedFormat = errs.ErrUnsupportedFormat
 	// ErrInvalidOptions: options that contradict each other or are out of range, or a
 	// frame or path that does not fit the claims.
 	ErrInvalidOptions = errs.ErrInvalidOptions

@@ -18,7 +18,7 @@ import (
 
 // sentinels are the errors a failure of this package may wrap.
 var sentinels = []error{
-	ErrMalformed, ErrTooLarge, ErrTooDeep, ErrInvalidType, ErrInvalidOptions,
+	ErrMalformed, ErrTooLarge, ErrTooDeep, ErrInvalidType, ErrInvalidOptions, ErrUnsupportedFormat,
 	ErrAlgorithmNotAllowed, ErrAlgorithmKeyMismatch, ErrInvalidKey, ErrUnsupportedKeyType,
 	ErrInvalidSignature, ErrUnsupportedCritical, ErrUntrustedKeySource, ErrIssuerMismatch,
 	ErrExpired, ErrNotYetValid, ErrIssuedInFuture, ErrStale,

@@ -587,3 +587,36 @@ func TestFrameWith(t *testing.T) {
 		t.Errorf("String %q", got)
 	}
 }
+
+// TestKeyRequest checks what the KeyFunc is told: issuer, kid, x5c (only when allowed),
+// kind and alg.
+func TestKeyRequest(t *testing.T) {
+	f := newForge(t)
+	hdr := `{"alg":"EdDSA","typ":"dc+sd-jwt","kid":"https://issuer.example#k1","x5c":["MIIBAA=="]}`
+	signing := raw64(hdr) + "." + raw64(`{"vct":"https://credentials.example/id","iss":"https://issuer.example"}`)
+	sig, err := keys.Sign(f.issuer, []byte(signing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := []byte(signing + "." + b64.EncodeToString(sig) + "~")
+	var got KeyRequest
+	pub := f.issuer.Public()
+	keyFunc := func(_ context.Context, r KeyRequest) (crypto.PublicKey, error) { got = r; return pub, nil }
+	v, err := NewVerifier(keyFunc, VerifierOptions{Clock: fixedClock(f.now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.VerifyIssued(context.Background(), tok)
+	checkErr(t, err, ErrUntrustedKeySource)
+	v, err = NewVerifier(keyFunc, VerifierOptions{Clock: fixedClock(f.now), AllowX5C: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.VerifyIssued(context.Background(), tok); err != nil {
+		t.Fatal(err)
+	}
+	want := KeyRequest{Issuer: "https://issuer.example", KeyID: "https://issuer.example#k1", X5C: []string{"MIIBAA=="}, Kind: VC, Algorithm: keys.EdDSA}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("KeyRequest (-want +got):\n%s", diff)
+	}
+}
