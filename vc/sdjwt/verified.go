@@ -130,7 +130,8 @@ func (v *Verified) Status() json.RawMessage {
 }
 
 // Disclosed returns the paths of the claims that came from disclosures, in the order
-// the disclosures were presented.
+// the disclosures were presented. Paths point into Claims: an array index counts the
+// elements the verifier sees, not those the holder kept back.
 func (v *Verified) Disclosed() []Path {
 	out := make([]Path, len(v.disclosed))
 	for i, at := range v.disclosed {
