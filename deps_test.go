@@ -41,10 +41,12 @@ var rules = map[string][]string{
 
 	// vc is the facade: it wires the engines, and by default resolves the two offline
 	// DID methods.
-	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose"},
+	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose", "vc/sdjwt"},
 	"presentation": {"did", "keys", "vc"},
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
+	// vc/jsonld canonicalizes with its own RDFC-1.0 code.
+	"vc/jsonld": {"internal/errs"},
 
 	// vc/dataintegrity gets DID resolution and JSON-LD canonicalization from vc as callbacks;
 	// vc/jsonld is the one engine DESIGN.md §2 lets it import.

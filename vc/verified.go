@@ -26,11 +26,13 @@ type Verified struct {
 	issuer    string
 	types     []string
 	subjects  []string
-	doc       []byte // the signed credential JSON
+	doc       []byte         // the signed credential JSON, or
+	claimsMap map[string]any // the processed payload of an SD-JWT (disclosed and plain claims only)
 	validFrom *time.Time
 	validTo   *time.Time
 	proof     ProofInfo
 	cnf       crypto.PublicKey
+	holderKey crypto.PublicKey // the key of an SD-JWT's key binding JWT, when presented
 }
 
 // Format returns the format the credential was secured in.
@@ -45,10 +47,15 @@ func (v *Verified) Types() []string { return slices.Clone(v.types) }
 // Subjects returns the ids of the credential's subjects that have one.
 func (v *Verified) Subjects() []string { return slices.Clone(v.subjects) }
 
-// Claims returns the credential as signed, decoded as JSON (numbers as json.Number): in a
-// vc+jwt every member is covered by the issuer's signature. Each call returns a fresh
-// copy.
+// Claims returns what the issuer's signature covers, decoded as JSON (numbers as
+// json.Number): every member of a vc+jwt; for an SD-JWT, the claims the issuer signed in
+// plain text and those the holder disclosed, never an undisclosed claim, a digest or a
+// salt. Each call returns a fresh copy.
 func (v *Verified) Claims() map[string]any {
+	if v.doc == nil {
+		m, _ := deepCopy(v.claimsMap).(map[string]any)
+		return m
+	}
 	m, err := jsonx.Decode(v.doc, jsonx.Limits{MaxBytes: len(v.doc) + 1})
 	if err != nil {
 		return nil // unreachable: the document was decoded when it was verified
@@ -97,6 +104,24 @@ func (v *Verified) LogValue() slog.Value {
 		slog.Any("types", v.types),
 		slog.Any("members", names),
 	)
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
 }
 
 func copyTime(t *time.Time) *time.Time {

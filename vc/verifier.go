@@ -19,6 +19,7 @@ import (
 	"github.com/credence-dev/credence/internal/jsonx"
 	"github.com/credence-dev/credence/keys"
 	vcjose "github.com/credence-dev/credence/vc/jose"
+	"github.com/credence-dev/credence/vc/sdjwt"
 )
 
 // Default policy values.
@@ -87,6 +88,7 @@ type Verifier struct {
 	skipBinding bool
 	limits      Limits
 	formats     []Format
+	sd          *sdjwt.Verifier // nil when no SD-JWT format is allowed
 }
 
 // NewVerifier checks opts and makes a Verifier. Contradictory or unsafe options are an
@@ -118,7 +120,7 @@ func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 		v.algs = []string{keys.EdDSA, keys.ES256, keys.ES384}
 	}
 	for _, f := range opts.Formats {
-		if f != FormatJWT && f != FormatJWT11 {
+		if f != FormatJWT && f != FormatJWT11 && f != FormatSDJWTVC && f != FormatSDJWT {
 			return nil, fmt.Errorf("vc: VerifierOptions: format %q: %w", f, ErrUnsupportedFormat)
 		}
 	}
@@ -155,6 +157,11 @@ func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 	if v.replay == nil {
 		v.replay = NewMemoryReplayStore(0, v.clock)
 	}
+	sd, err := v.newSDJWTVerifier()
+	if err != nil {
+		return nil, err
+	}
+	v.sd = sd
 	return v, nil
 }
 
@@ -208,6 +215,9 @@ func (v *Verifier) VerifyCredential(ctx context.Context, data []byte) (*Verified
 	if err := checkSize(data, v.limits); err != nil {
 		return nil, err
 	}
+	if detect(data) == shapeSDJWT {
+		return v.verifySDJWT(ctx, bytes.TrimSpace(data), nil)
+	}
 	token, err := v.credentialToken(data)
 	if err != nil {
 		return nil, err
@@ -221,8 +231,6 @@ func (v *Verifier) credentialToken(data []byte) ([]byte, error) {
 	switch detect(data) {
 	case shapeCompact:
 		return data, nil
-	case shapeSDJWT:
-		return nil, vErr(ReasonMalformed, "", fmt.Errorf("vc: SD-JWT credentials are not supported yet: %w", ErrUnsupportedFormat))
 	case shapeJSON:
 		return v.unenvelope(data, vcjose.MediaTypeCredential)
 	}
@@ -446,7 +454,7 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Exp
 		}
 		token = t
 	case shapeSDJWT:
-		return nil, vErr(ReasonMalformed, "", fmt.Errorf("vc: SD-JWT presentations are not supported yet: %w", ErrUnsupportedFormat))
+		return v.verifySDJWTPresentation(ctx, data, want)
 	default:
 		return nil, vErr(ReasonMalformed, "", fmt.Errorf("vc: not a presentation in a known format: %w", ErrUnsupportedFormat))
 	}
@@ -519,6 +527,25 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Exp
 		format: formatOf(p.Kind), holder: holder, holderKey: holderKey, credentials: creds,
 		proof: ProofInfo{KeyID: p.Header.Kid, Algorithm: p.Header.Alg, Created: p.Claims.IssuedAt},
 	}, nil
+}
+
+// verifySDJWTPresentation verifies an SD-JWT with a key binding JWT: the presentation is
+// the credential itself, bound to the holder by cnf.
+func (v *Verifier) verifySDJWTPresentation(ctx context.Context, data []byte, want Expect) (*VerifiedPresentation, error) {
+	c, err := v.verifySDJWT(ctx, data, &want)
+	if err != nil {
+		return nil, err
+	}
+	if c.holderKey == nil {
+		if !v.skipBinding {
+			return nil, vErr(ReasonHolder, "", fmt.Errorf("vc: SD-JWT presentation without key binding: %w", ErrKeyBindingRequired))
+		}
+	}
+	if err := v.replay.Use(ctx, "vp\x00"+want.Audience+"\x00"+want.Nonce, v.clock().Add(v.maxAge+2*v.skew)); err != nil {
+		return nil, vErr(ReasonPresentation, "/nonce", err)
+	}
+	return &VerifiedPresentation{format: c.format, holderKey: c.holderKey, credentials: []*Verified{c},
+		proof: ProofInfo{Algorithm: c.proof.Algorithm}}, nil
 }
 
 // embeddedToken returns the compact token of one verifiableCredential entry: an

@@ -289,7 +289,7 @@ func TestCredentialAttacks(t *testing.T) {
 		{"status skipped", forge(t, iss.signer, hdr(""), strings.Replace(good, `"type"`, `"credentialStatus":{"type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://example.com/list"},"type"`, 1)),
 			vc.VerifierOptions{Trust: trustOnly(t, iss.did), SkipStatus: true}, nil},
 		{"JWT format not allowed", forge(t, iss.signer, hdr(""), good), vc.VerifierOptions{Trust: trustOnly(t, iss.did), Formats: []vc.Format{vc.FormatJWT11}}, vc.ErrUnsupportedFormat},
-		{"SD-JWT", []byte(string(forge(t, iss.signer, hdr(""), good)) + "~"), trusted, vc.ErrUnsupportedFormat},
+		{"vc+jwt with a tilde is not an SD-JWT", []byte(string(forge(t, iss.signer, hdr(""), good)) + "~"), trusted, vc.ErrInvalidType},
 		{"unsecured JSON", []byte(good), trusted, vc.ErrMissingProof},
 		{"Data Integrity", []byte(strings.Replace(good, `"type"`, `"proof":{"type":"DataIntegrityProof"},"type"`, 1)), trusted, vc.ErrUnsupportedProof},
 		{"10 MB token", []byte(strings.Repeat("a", 10<<20)), trusted, vc.ErrTooLarge},

@@ -1,0 +1,234 @@
+package vc
+
+import (
+	"context"
+	"crypto"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/credence-dev/credence/did"
+	"github.com/credence-dev/credence/keys"
+	"github.com/credence-dev/credence/vc/sdjwt"
+)
+
+// SD-JWT formats.
+const (
+	// FormatSDJWTVC is an SD-JWT VC (draft-ietf-oauth-sd-jwt-vc, typ dc+sd-jwt): claims
+	// with a vct, each personal claim selectively disclosable.
+	FormatSDJWTVC Format = "dc+sd-jwt"
+	// FormatSDJWT is a VCDM 2.0 credential secured with SD-JWT (VC-JOSE-COSE, typ
+	// vc+sd-jwt).
+	FormatSDJWT Format = "vc+sd-jwt"
+)
+
+// ClaimPath names a claim in a credential, as SD-JWT and DCQL claims paths do: a string
+// selects an object member, an integer an array element, nil every element.
+type ClaimPath = sdjwt.Path
+
+// sdKind maps an engine kind to the facade's format.
+func sdFormat(k sdjwt.Kind) Format {
+	if k == sdjwt.VC {
+		return FormatSDJWTVC
+	}
+	return FormatSDJWT
+}
+
+// newSDJWTVerifier builds the SD-JWT engine with this verifier's keys and policy.
+func (v *Verifier) newSDJWTVerifier() (*sdjwt.Verifier, error) {
+	issuerKey := func(ctx context.Context, r sdjwt.KeyRequest) (crypto.PublicKey, error) {
+		return v.keys.Key(ctx, KeyRequest{Issuer: r.Issuer, KeyID: r.KeyID, Relationship: did.AssertionMethod, X5C: r.X5C})
+	}
+	holderKey := func(ctx context.Context, r sdjwt.KeyRequest) (crypto.PublicKey, error) {
+		// A cnf given by kid names a DID URL of the holder: its key must be listed for
+		// authentication in the holder's own DID document.
+		u, err := did.ParseURL(r.KeyID)
+		if err != nil {
+			return nil, fmt.Errorf("vc: cnf kid %q is not a DID URL: %w", r.KeyID, ErrHolderBinding)
+		}
+		return v.keys.Key(ctx, KeyRequest{Issuer: u.DID.String(), KeyID: r.KeyID, Relationship: did.Authentication})
+	}
+	var kinds []sdjwt.Kind
+	if v.allows(FormatSDJWTVC) {
+		kinds = append(kinds, sdjwt.VC)
+	}
+	if v.allows(FormatSDJWT) {
+		kinds = append(kinds, sdjwt.VCDMCredential)
+	}
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	return sdjwt.NewVerifier(issuerKey, sdjwt.VerifierOptions{
+		Kinds: kinds, Algorithms: v.algs, AllowX5C: v.allowX5C, HolderKey: holderKey,
+		Clock: v.clock, ClockSkew: v.skew, KeyBindingMaxAge: v.maxAge, KeyBindingSkew: v.skew,
+		MaxBytes: v.limits.maxBytes(), MaxDepth: v.limits.MaxDepth,
+	})
+}
+
+func (v *Verifier) sdjwtEngine() (*sdjwt.Verifier, error) {
+	if v.sd == nil {
+		return nil, vErr(ReasonMalformed, "", fmt.Errorf("vc: SD-JWT formats are not allowed by this verifier: %w", ErrUnsupportedFormat))
+	}
+	return v.sd, nil
+}
+
+// verifySDJWT verifies an SD-JWT as issued (presentation == false) or a presentation
+// with key binding, and applies the facade's rules: trust, the VCDM data model for
+// vc+sd-jwt, validity and status.
+func (v *Verifier) verifySDJWT(ctx context.Context, data []byte, want *Expect) (*Verified, error) {
+	eng, err := v.sdjwtEngine()
+	if err != nil {
+		return nil, err
+	}
+	var sv *sdjwt.Verified
+	if want == nil {
+		sv, err = eng.VerifyIssued(ctx, data)
+	} else {
+		sv, err = eng.VerifyPresentation(ctx, data, sdjwt.Expect{Nonce: want.Nonce, Audience: want.Audience})
+	}
+	if err != nil {
+		return nil, vErr(reasonOfSDJWT(err), "", err)
+	}
+	claims := sv.Claims()
+	out := &Verified{format: sdFormat(sv.Kind()), issuer: sv.Issuer(), claimsMap: claims,
+		proof: ProofInfo{KeyID: sv.Header().Kid, Algorithm: sv.Header().Alg, Created: timePtr(sv.IssuedAt())}}
+	if sv.Kind() == sdjwt.VC {
+		out.types = []string{sv.VCT()}
+	} else {
+		c, err := credentialFromClaims(claims)
+		if err != nil {
+			return nil, err
+		}
+		out.types = slices.Clone(c.Type)
+		out.subjects = subjectIDs(c)
+		out.validFrom, out.validTo = c.ValidFrom, c.ValidUntil
+		if err := v.checkValidity(c, v.clock()); err != nil {
+			return nil, err
+		}
+		if len(c.Status) > 0 && !v.skipStatus {
+			return nil, vErr(ReasonStatus, "/credentialStatus", fmt.Errorf("vc: credentialStatus cannot be checked by this version (set SkipStatus to accept it unchecked): %w", ErrStatusVerification))
+		}
+	}
+	if t := sv.Expiry(); !t.IsZero() && out.validTo == nil {
+		out.validTo = &t
+	}
+	if err := v.trust.TrustIssuer(ctx, out.issuer, out.types); err != nil {
+		return nil, vErr(ReasonTrust, "/iss", err)
+	}
+	if sv.Status() != nil && !v.skipStatus {
+		return nil, vErr(ReasonStatus, "/status", fmt.Errorf("vc: the status claim cannot be checked by this version (set SkipStatus to accept it unchecked): %w", ErrStatusVerification))
+	}
+	if cnf, ok := sv.Confirmation(); ok && cnf.Key != nil {
+		out.cnf = cnf.Key
+	}
+	if kb, ok := sv.KeyBinding(); ok {
+		out.holderKey = kb.Key
+	}
+	return out, nil
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func reasonOfSDJWT(err error) Reason {
+	switch {
+	case errors.Is(err, ErrKeyBindingRequired), errors.Is(err, ErrNonceMismatch), errors.Is(err, ErrAudienceMismatch),
+		errors.Is(err, ErrSDHashMismatch), errors.Is(err, ErrStale):
+		return ReasonPresentation
+	case errors.Is(err, ErrHolderBinding):
+		return ReasonHolder
+	case errors.Is(err, ErrExpired), errors.Is(err, ErrNotYetValid), errors.Is(err, ErrIssuedInFuture):
+		return ReasonTime
+	case errors.Is(err, ErrInvalidSignature), errors.Is(err, ErrAlgorithmKeyMismatch), errors.Is(err, ErrAlgorithmNotAllowed):
+		return ReasonProof
+	case errors.Is(err, ErrUntrustedKeySource), errors.Is(err, ErrVerificationMethodNotFound),
+		errors.Is(err, ErrVerificationRelationship), errors.Is(err, ErrMissingKeyID), errors.Is(err, ErrIssuerMismatch):
+		return ReasonKey
+	}
+	return ReasonMalformed
+}
+
+func marshalClaims(claims map[string]any) ([]byte, error) {
+	data, err := json.Marshal(claims)
+	if err != nil {
+		return nil, fmt.Errorf("vc: processed SD-JWT payload: %v: %w", err, ErrMalformed)
+	}
+	return data, nil
+}
+
+// credentialFromClaims reads the VCDM credential of a vc+sd-jwt's processed payload.
+func credentialFromClaims(claims map[string]any) (*Credential, error) {
+	data, err := marshalClaims(claims)
+	if err != nil {
+		return nil, err
+	}
+	c, err := ParseCredential(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// SDJWTOptions are the choices of Issuer.IssueSDJWT.
+type SDJWTOptions struct {
+	// VCT is the credential type (vct), required.
+	VCT string
+	// Holder is the holder's public key, bound as cnf.jwk so that only the holder can
+	// present the credential. If nil, HolderKeyID must be set, or the credential is not
+	// bound (a verifier requiring key binding will refuse its presentations).
+	Holder crypto.PublicKey
+	// HolderKeyID binds the holder by a DID URL (cnf.kid) instead.
+	HolderKeyID string
+	// NotBefore and Expiry, if not zero, become nbf and exp.
+	NotBefore, Expiry time.Time
+}
+
+// IssueSDJWT issues an SD-JWT VC (typ dc+sd-jwt) of claims, with frame saying which are
+// selectively disclosable (see sdjwt.Frame, sdjwt.PathFrame and sdjwt.AgeEqualOrOver).
+// The issuer (iss), vct, iat and cnf are added; claims must not hold them.
+func (i *Issuer) IssueSDJWT(ctx context.Context, claims map[string]any, frame sdjwt.Frame, o SDJWTOptions) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if o.VCT == "" {
+		return nil, fmt.Errorf("vc: IssueSDJWT without a vct: %w", ErrInvalidType)
+	}
+	for _, k := range []string{"iss", "vct", "iat", "cnf"} {
+		if _, ok := claims[k]; ok {
+			return nil, fmt.Errorf("vc: IssueSDJWT: claims must not hold %s: %w", k, ErrMalformed)
+		}
+	}
+	all := make(map[string]any, len(claims)+2)
+	for k, v := range claims {
+		all[k] = v
+	}
+	all["iss"] = i.id
+	all["vct"] = o.VCT
+	return sdjwt.Issue(i.signer, all, frame, sdjwt.IssueOptions{
+		Kind: sdjwt.VC, KeyID: i.keyID, Holder: o.Holder, HolderKeyID: o.HolderKeyID,
+		IssuedAt: i.clock(), NotBefore: o.NotBefore, Expiry: o.Expiry,
+	})
+}
+
+// PresentSDJWT makes a presentation of an SD-JWT as issued that discloses only the claims
+// at disclose (and the disclosures on the way to them), with a key binding JWT signed by
+// holder over the exact presentation, bound to o.Nonce and o.Audience. It is the
+// low-level step behind presentation.Holder.
+func PresentSDJWT(ctx context.Context, issued []byte, disclose []ClaimPath, holder keys.Signer, o PresentationOptions) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if holder == nil || o.Nonce == "" || o.Audience == "" {
+		return nil, fmt.Errorf("vc: an SD-JWT presentation needs the holder's key, a nonce and an audience: %w", ErrInvalidOptions)
+	}
+	return sdjwt.Present(issued, disclose, sdjwt.PresentOptions{Holder: holder, Nonce: o.Nonce, Audience: o.Audience, IssuedAt: o.IssuedAt})
+}
