@@ -144,3 +144,15 @@ func about(c *vc.Credential, holder string) bool {
 	}
 	return false
 }
+
+// Disclose presents an SD-JWT credential (as issued, with all its disclosures) to a
+// verifier, revealing only the claims at paths (and the disclosures on the way to them)
+// and binding the presentation to req with a key binding JWT signed by the holder's key,
+// which must be the credential's cnf key. Everything not named stays with the holder:
+// the verifier never sees its value, nor its digest's meaning.
+func (h *Holder) Disclose(ctx context.Context, cred []byte, paths []vc.ClaimPath, req Request) ([]byte, error) {
+	if req.Nonce == "" || req.Audience == "" {
+		return nil, fmt.Errorf("presentation: a request needs a nonce and an audience: %w", vc.ErrInvalidOptions)
+	}
+	return vc.PresentSDJWT(ctx, cred, paths, h.signer, vc.PresentationOptions{Nonce: req.Nonce, Audience: req.Audience, IssuedAt: h.clock()})
+}

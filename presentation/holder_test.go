@@ -11,6 +11,7 @@ import (
 	"github.com/credence-dev/credence/keys"
 	"github.com/credence-dev/credence/presentation"
 	"github.com/credence-dev/credence/vc"
+	"github.com/credence-dev/credence/vc/sdjwt"
 )
 
 var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -125,5 +126,38 @@ func TestPresentRefuses(t *testing.T) {
 	}
 	if _, err := presentation.NewHolder(nil, alice.kid, presentation.HolderOptions{}); !errors.Is(err, vc.ErrInvalidKey) {
 		t.Fatalf("nil signer: %v", err)
+	}
+}
+
+func TestDiscloseSDJWT(t *testing.T) {
+	ctx := context.Background()
+	iss, alice := newParty(t, keys.Ed25519), newParty(t, keys.Ed25519)
+	i, err := vc.NewIssuer(iss.signer, iss.kid, vc.IssuerOptions{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame, _ := sdjwt.PathFrame(sdjwt.Path{"given_name"}, sdjwt.Path{"age_over_18"})
+	cred, err := i.IssueSDJWT(ctx, map[string]any{"given_name": "Alice", "age_over_18": true}, frame,
+		vc.SDJWTOptions{VCT: "urn:example:age", Holder: alice.signer.Public()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := presentation.NewHolder(alice.signer, alice.kid, presentation.HolderOptions{Clock: clock})
+	vp, err := h.Disclose(ctx, cred, []vc.ClaimPath{{"age_over_18"}}, presentation.Request{Nonce: "n", Audience: "https://shop.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, _ := vc.NewTrustList(vc.TrustedIssuer{ID: iss.did})
+	v, _ := vc.NewVerifier(vc.VerifierOptions{Trust: tl, Clock: clock})
+	got, err := v.VerifyPresentation(ctx, vp, vc.Expect{Nonce: "n", Audience: "https://shop.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := got.Credentials()[0].Claims()
+	if claims["age_over_18"] != true || claims["given_name"] != nil {
+		t.Fatalf("claims %v", claims)
+	}
+	if _, err := h.Disclose(ctx, cred, nil, presentation.Request{Nonce: "n"}); !errors.Is(err, vc.ErrInvalidOptions) {
+		t.Fatalf("no audience: %v", err)
 	}
 }
