@@ -28,6 +28,7 @@ import (
 	"github.com/credence-dev/credence/keys"
 	"github.com/credence-dev/credence/presentation"
 	"github.com/credence-dev/credence/vc"
+	"github.com/credence-dev/credence/vc/sdjwt"
 )
 
 func main() {
@@ -234,7 +235,87 @@ func flow(ctx context.Context) (*report, error) {
 		c.Note = "expected an audience mismatch"
 	}
 	rep.Checks = append(rep.Checks, c)
+
+	// 8. The same promise with selective disclosure: the ministry issues an SD-JWT VC in
+	// which every personal claim, and each age answer, is disclosable on its own, bound to
+	// the wallet's key; the wallet discloses only age_equal_or_over.18.
+	if err := sdjwtFlow(ctx, rep, ministry, alice, shop, issuer, wallet); err != nil {
+		return nil, err
+	}
 	return rep, nil
+}
+
+func sdjwtFlow(ctx context.Context, rep *report, ministry, alice, shop party, issuer *vc.Issuer, wallet *presentation.Holder) error {
+	birth := time.Date(2001, 4, 12, 0, 0, 0, 0, time.UTC)
+	age, ageFrame, err := sdjwt.AgeEqualOrOver(birth, time.Now(), 16, 18, 21, 65)
+	if err != nil {
+		return err
+	}
+	claims := map[string]any{
+		"given_name": "Alice", "family_name": "Example", "birthdate": "2001-04-12",
+		"address":           map[string]any{"street_address": "1 Main Street", "locality": "Springfield"},
+		"age_equal_or_over": age,
+	}
+	frame, err := sdjwt.PathFrame(sdjwt.Path{"given_name"}, sdjwt.Path{"family_name"}, sdjwt.Path{"birthdate"}, sdjwt.Path{"address"})
+	if err != nil {
+		return err
+	}
+	frame.Members["age_equal_or_over"] = ageFrame
+	token, err := issuer.IssueSDJWT(ctx, claims, frame, vc.SDJWTOptions{
+		VCT: "https://ministry.example/identity", Holder: alice.signer.Public(), Expiry: time.Now().AddDate(1, 0, 0)})
+	if err != nil {
+		return fmt.Errorf("issuing the SD-JWT VC: %w", err)
+	}
+	sdTrust, err := vc.NewTrustList(vc.TrustedIssuer{ID: ministry.DID, Types: []string{"https://ministry.example/identity"}})
+	if err != nil {
+		return err
+	}
+	sdVerifier, err := vc.NewVerifier(vc.VerifierOptions{Trust: sdTrust})
+	if err != nil {
+		return err
+	}
+	want := vc.Expect{Nonce: rand.Text(), Audience: shop.DID}
+	vp, err := wallet.Disclose(ctx, token, []vc.ClaimPath{{"age_equal_or_over", "18"}}, presentation.Request{Nonce: want.Nonce, Audience: want.Audience})
+	if err != nil {
+		return fmt.Errorf("disclosing: %w", err)
+	}
+	got, err := sdVerifier.VerifyPresentation(ctx, vp, want)
+	c := check{Format: "SD-JWT VC (dc+sd-jwt)", Step: "verify the selective disclosure", Accepted: err == nil,
+		Hidden: []string{"given_name", "family_name", "birthdate", "address", "age_equal_or_over.16", "age_equal_or_over.21", "age_equal_or_over.65"}}
+	if err != nil {
+		c.Error = err.Error()
+		rep.OK = false
+		rep.Checks = append(rep.Checks, c)
+		return nil
+	}
+	seen := got.Credentials()[0].Claims()
+	if a, ok := seen["age_equal_or_over"].(map[string]any); ok {
+		if over, ok := a["18"].(bool); ok {
+			c.Over18 = &over
+		}
+		for k := range a {
+			c.Learned = append(c.Learned, "age_equal_or_over."+k)
+		}
+	}
+	for k := range seen {
+		if k != "age_equal_or_over" {
+			c.Learned = append(c.Learned, k)
+		}
+	}
+	slices.Sort(c.Learned)
+	for _, h := range []string{"given_name", "family_name", "birthdate", "address"} {
+		if _, ok := seen[h]; ok {
+			rep.OK = false
+			c.Error = "the verifier saw " + h
+		}
+	}
+	if c.Over18 == nil || !*c.Over18 {
+		rep.OK = false
+		c.Error = "the disclosed claims do not say over 18"
+	}
+	c.Note = "the verifier learns the age answer and the token's own facts (issuer, type, validity, holder key), nothing else"
+	rep.Checks = append(rep.Checks, c)
+	return nil
 }
 
 func registry() (*did.Registry, error) {
@@ -302,24 +383,27 @@ func printText(w io.Writer, rep *report) {
 		fmt.Fprintf(w, "   %-9s %s (%s), listed under %s\n", "key", p.KeyType, p.Algorithm, p.Purpose)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "2. The ministry issues Alice an identity credential (vc+jwt): name, birth date,")
-	fmt.Fprintln(w, "   address and ageOver18. The wallet presents it to the shop in a vp+jwt bound")
-	fmt.Fprintln(w, "   to the shop's nonce and identifier; the shop trusts only the ministry.")
+	fmt.Fprintln(w, "2. The ministry issues Alice an identity credential with her name, birth date,")
+	fmt.Fprintln(w, "   address and age answers. The wallet presents it to the shop bound to the shop's")
+	fmt.Fprintln(w, "   nonce and identifier; the shop trusts only the ministry. First as vc+jwt (no")
+	fmt.Fprintln(w, "   selective disclosure), then as an SD-JWT VC disclosing only \"18 or over\".")
 	fmt.Fprintln(w)
 	for i, c := range rep.Checks {
 		verdict := "accepted"
 		if !c.Accepted {
 			verdict = "refused"
 		}
-		fmt.Fprintf(w, "   %c) %-42s %s\n", 'a'+i, c.Step, verdict)
+		fmt.Fprintf(w, "   %c) %-42s %s  [%s]\n", 'a'+i, c.Step, verdict, c.Format)
 		if c.Over18 != nil {
 			fmt.Fprintf(w, "      %-13s %v\n", "over 18:", *c.Over18)
 		}
 		if len(c.Learned) > 0 {
-			fmt.Fprintf(w, "      %-13s %s\n", "also learned:", strings.Join(c.Learned, ", "))
-			if len(c.Hidden) == 0 {
-				fmt.Fprintf(w, "      %-13s %s\n", "hidden:", "nothing")
+			fmt.Fprintf(w, "      %-13s %s\n", "learned:", strings.Join(c.Learned, ", "))
+			hidden := "nothing"
+			if len(c.Hidden) > 0 {
+				hidden = strings.Join(c.Hidden, ", ")
 			}
+			fmt.Fprintf(w, "      %-13s %s\n", "hidden:", hidden)
 		}
 		if c.Error != "" && !c.Accepted {
 			fmt.Fprintf(w, "      %-13s %s\n", "reason:", c.Error)

@@ -28,7 +28,7 @@ func TestRunJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK || len(rep.Parties) != 3 || len(rep.Checks) != 3 {
+	if !rep.OK || len(rep.Parties) != 3 || len(rep.Checks) != 4 {
 		t.Fatalf("report: %+v", rep)
 	}
 	if c := rep.Checks[0]; !c.Accepted || c.Over18 == nil || !*c.Over18 {
@@ -36,6 +36,17 @@ func TestRunJSON(t *testing.T) {
 	}
 	if rep.Checks[1].Accepted || rep.Checks[2].Accepted {
 		t.Fatalf("replay or foreign audience accepted: %+v", rep.Checks)
+	}
+	sd := rep.Checks[3]
+	if !sd.Accepted || sd.Over18 == nil || !*sd.Over18 {
+		t.Fatalf("SD-JWT check: %+v", sd)
+	}
+	for _, l := range sd.Learned {
+		for _, h := range []string{"birthdate", "given_name", "family_name", "address"} {
+			if l == h {
+				t.Fatalf("the SD-JWT verifier learned %s", h)
+			}
+		}
 	}
 }
 
