@@ -160,6 +160,9 @@ var (
 
 	// ErrInvalidOptions: options that contradict each other or are out of range.
 	ErrInvalidOptions = errs.ErrInvalidOptions
+
+	// ErrCanonicalizationLimit: RDF canonicalization stopped at its work limit (a poison dataset).
+	ErrCanonicalizationLimit = errs.ErrCanonicalizationLimit
 )
 
 // Reason says which step of checking a credential or presentation failed.

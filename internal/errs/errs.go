@@ -119,3 +119,8 @@ var (
 	ErrUnsupportedHashAlgorithm = errors.New("credence: unsupported hash algorithm")
 	ErrSDHashMismatch           = errors.New("credence: sd_hash mismatch")
 )
+
+// Canonicalization.
+var (
+	ErrCanonicalizationLimit = errors.New("credence: canonicalization work limit exceeded")
+)

@@ -1,0 +1,36 @@
+// Package jsonld canonicalizes RDF datasets with RDFC-1.0, the W3C RDF Dataset
+// Canonicalization algorithm that the Data Integrity cryptosuites eddsa-rdfc-2022,
+// ecdsa-rdfc-2019, ecdsa-sd-2023 and bbs-2023 hash and sign.
+//
+// [Canonicalize] relabels the blank nodes of a list of [Quad] values so that isomorphic
+// datasets serialize to the same bytes; [ParseNQuads] and [SerializeNQuads] read and write
+// RDF 1.1 N-Quads:
+//
+//	quads, err := jsonld.ParseNQuads(data, jsonld.NQuadsLimits{})
+//	if err != nil {
+//		return err // errors.Is(err, errs.ErrMalformed) or errs.ErrTooLarge
+//	}
+//	c, err := jsonld.Canonicalize(ctx, quads, jsonld.CanonOptions{})
+//	if err != nil {
+//		return err
+//	}
+//	digest := sha256.Sum256(c.NQuads())
+//
+// JSON-LD processing comes with the embedded-context loader.
+//
+// # Security
+//
+// RDFC-1.0 is exponential in the worst case: a small dataset of blank nodes that all look
+// alike (the W3C suite's poison test is a ten-node clique) would keep a naive implementation
+// busy for hours. [Canonicalize] counts the deep iterations of Hash N-Degree Quads and stops
+// with an error wrapping errs.ErrCanonicalizationLimit once they exceed n^WorkFactor (n is
+// the number of blank nodes whose first-degree hash is not unique), and never allows more
+// than max(n, 65536). The default factor 1 accepts what credentials produce, in linear
+// time; at factor 3, which the W3C suite needs, the poison dataset is still refused in
+// milliseconds. Canonicalize also stops when ctx is done, and refuses more than
+// [DefaultMaxQuads] quads unless told otherwise; [ParseNQuads] checks the document size
+// before parsing.
+//
+// Terms are checked before they are hashed: an IRI with a space or a '>' or a literal that is
+// not UTF-8 could otherwise make two different datasets serialize, and so sign, alike.
+package jsonld
