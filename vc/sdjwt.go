@@ -39,6 +39,11 @@ func sdFormat(k sdjwt.Kind) Format {
 // newSDJWTVerifier builds the SD-JWT engine with this verifier's keys and policy.
 func (v *Verifier) newSDJWTVerifier() (*sdjwt.Verifier, error) {
 	issuerKey := func(ctx context.Context, r sdjwt.KeyRequest) (crypto.PublicKey, error) {
+		// Trust first, on the claimed issuer and types, so that no key of an issuer the
+		// verifier does not trust is ever fetched; they are checked again once verified.
+		if err := v.trust.TrustIssuer(ctx, r.Issuer, r.Types); err != nil {
+			return nil, err
+		}
 		return v.keys.Key(ctx, KeyRequest{Issuer: r.Issuer, KeyID: r.KeyID, Relationship: did.AssertionMethod, X5C: r.X5C})
 	}
 	holderKey := func(ctx context.Context, r sdjwt.KeyRequest) (crypto.PublicKey, error) {
@@ -143,6 +148,8 @@ func reasonOfSDJWT(err error) Reason {
 		return ReasonPresentation
 	case errors.Is(err, ErrHolderBinding):
 		return ReasonHolder
+	case errors.Is(err, ErrUntrustedIssuer):
+		return ReasonTrust
 	case errors.Is(err, ErrExpired), errors.Is(err, ErrNotYetValid), errors.Is(err, ErrIssuedInFuture):
 		return ReasonTime
 	case errors.Is(err, ErrInvalidSignature), errors.Is(err, ErrAlgorithmKeyMismatch), errors.Is(err, ErrAlgorithmNotAllowed):

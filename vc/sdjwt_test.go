@@ -2,6 +2,7 @@ package vc_test
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"slices"
 	"strings"
@@ -167,5 +168,39 @@ func TestSDJWTFacadeRules(t *testing.T) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// countingKeys records how often a key was asked for.
+type countingKeys struct {
+	vc.KeySource
+	n int
+}
+
+func (c *countingKeys) Key(ctx context.Context, r vc.KeyRequest) (crypto.PublicKey, error) {
+	c.n++
+	return c.KeySource.Key(ctx, r)
+}
+
+// TestSDJWTTrustBeforeKeys: an issuer the verifier does not trust never has its key
+// looked up (for did:web, that would be a request to a server the token chose).
+func TestSDJWTTrustBeforeKeys(t *testing.T) {
+	iss, alice, other := newParty(t, keys.Ed25519), newParty(t, keys.Ed25519), newParty(t, keys.Ed25519)
+	issued := pid(t, iss, alice, nil)
+	reg, err := vc.NewDIDKeys(keyResolver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	counter := &countingKeys{KeySource: reg}
+	v := verifier(t, vc.VerifierOptions{Keys: counter, Trust: trustOnly(t, other.did)})
+	if _, err := v.VerifyCredential(context.Background(), issued); !errors.Is(err, vc.ErrUntrustedIssuer) {
+		t.Fatalf("got %v", err)
+	}
+	if counter.n != 0 {
+		t.Fatalf("the key source was asked %d times for an untrusted issuer", counter.n)
+	}
+	v = verifier(t, vc.VerifierOptions{Keys: counter, Trust: trustOnly(t, iss.did)})
+	if _, err := v.VerifyCredential(context.Background(), issued); err != nil || counter.n != 1 {
+		t.Fatalf("trusted: %v, %d lookups", err, counter.n)
 	}
 }

@@ -615,7 +615,8 @@ func TestKeyRequest(t *testing.T) {
 	if _, err := v.VerifyIssued(context.Background(), tok); err != nil {
 		t.Fatal(err)
 	}
-	want := KeyRequest{Issuer: "https://issuer.example", KeyID: "https://issuer.example#k1", X5C: []string{"MIIBAA=="}, Kind: VC, Algorithm: keys.EdDSA}
+	want := KeyRequest{Issuer: "https://issuer.example", KeyID: "https://issuer.example#k1", X5C: []string{"MIIBAA=="}, Kind: VC, Algorithm: keys.EdDSA,
+		Types: []string{"https://credentials.example/id"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("KeyRequest (-want +got):\n%s", diff)
 	}

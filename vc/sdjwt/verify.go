@@ -45,6 +45,10 @@ type KeyRequest struct {
 	Algorithm string
 	// Holder is set when the key asked for is the holder's (a cnf given by kid).
 	Holder bool
+	// Types are the types the token claims, not yet verified: the vct of an SD-JWT VC,
+	// the type of a VCDM payload. They let a caller decide whether it trusts the issuer
+	// for them before it fetches any key.
+	Types []string
 }
 
 // KeyFunc returns the verification key for r. Its errors are returned wrapped, so they
@@ -262,7 +266,7 @@ func (v *Verifier) verify(ctx context.Context, t *token, now time.Time) (*Verifi
 	if err != nil {
 		return nil, err
 	}
-	req := KeyRequest{Issuer: d.facts.issuer, KeyID: d.kid, X5C: d.jwt.Header.X5C, Kind: d.kind, Algorithm: d.jwt.Header.Alg}
+	req := KeyRequest{Issuer: d.facts.issuer, KeyID: d.kid, X5C: d.jwt.Header.X5C, Kind: d.kind, Algorithm: d.jwt.Header.Alg, Types: claimedTypes(d.kind, d.facts.vct, d.claims)}
 	pub, err := v.key(ctx, v.issuerKey, req)
 	if err != nil {
 		return nil, err
@@ -334,7 +338,7 @@ func (v *Verifier) verifyCosignatures(ctx context.Context, d *decoded) error {
 			}
 			kid = s.kid
 		}
-		req := KeyRequest{Issuer: d.facts.issuer, KeyID: kid, X5C: tok.Header.X5C, Kind: d.kind, Algorithm: tok.Header.Alg}
+		req := KeyRequest{Issuer: d.facts.issuer, KeyID: kid, X5C: tok.Header.X5C, Kind: d.kind, Algorithm: tok.Header.Alg, Types: claimedTypes(d.kind, d.facts.vct, d.claims)}
 		pub, err := v.key(ctx, v.issuerKey, req)
 		if err != nil {
 			return fmt.Errorf("sdjwt: signature %d: %w", i, err)
@@ -503,4 +507,25 @@ func plainJSONString(s string) bool {
 		}
 	}
 	return true
+}
+
+// claimedTypes returns the types a payload claims: the vct of an SD-JWT VC, or the
+// string or strings of a VCDM type member.
+func claimedTypes(k Kind, vct string, claims map[string]any) []string {
+	if k == VC {
+		return []string{vct}
+	}
+	switch t := claims["type"].(type) {
+	case string:
+		return []string{t}
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, e := range t {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }
