@@ -130,8 +130,8 @@ func ParseNQuads(data []byte, lim NQuadsLimits) ([]Quad, error) {
 		return nil, fmt.Errorf("jsonld: N-Quads document is not valid UTF-8: %w", errs.ErrMalformed)
 	}
 	p := nqParser{s: string(data), line: 1}
-	// One statement a line, at most.
-	quads := make([]Quad, 0, min(bytes.Count(data, []byte{'\n'})+1, maxQuads))
+	// At most one statement a line, and a statement takes at least 10 bytes (_:a<a:>"".).
+	quads := make([]Quad, 0, min(bytes.Count(data, []byte{'\n'})+1, len(data)/10+1, maxQuads))
 	for {
 		p.skipSpace()
 		if p.i == len(p.s) {

@@ -37,6 +37,7 @@ func TestParseNQuads(t *testing.T) {
 		{"triple", "<http://example.org/s> <http://example.org/p> <http://example.org/o> .", []jsonld.Quad{{s, p, o, jsonld.Term{}}}},
 		{"quad", "<http://example.org/s> <http://example.org/p> <http://example.org/o> <http://example.org/g> .\n", []jsonld.Quad{{s, p, o, g}}},
 		{"minimal whitespace", "<http://example.org/s><http://example.org/p><http://example.org/o><http://example.org/g>.", []jsonld.Quad{{s, p, o, g}}},
+		{"shortest statement", `_:a<a:>"".`, []jsonld.Quad{{blank("a"), iri("a:"), lit(""), jsonld.Term{}}}},
 		{"tabs and comment after", "\t<http://example.org/s>\t<http://example.org/p> <http://example.org/o> .\t# c\n", []jsonld.Quad{{s, p, o, jsonld.Term{}}}},
 		{"CRLF lines", "_:a <http://example.org/p> _:b .\r\n_:b <http://example.org/p> _:a _:g .\r\n", []jsonld.Quad{
 			{blank("a"), p, blank("b"), jsonld.Term{}},
