@@ -8,6 +8,7 @@ import (
 
 	"github.com/credence-dev/credence/did"
 	"github.com/credence-dev/credence/keys"
+	"github.com/credence-dev/credence/vc/dataintegrity"
 	vcjose "github.com/credence-dev/credence/vc/jose"
 )
 
@@ -69,6 +70,9 @@ type IssueOptions struct {
 	// Expiry, if not zero, adds a JWT exp claim. Prefer validUntil in the credential
 	// (VCDM 2.0), which every format carries.
 	Expiry time.Time
+	// Cryptosuite is the Data Integrity suite for FormatDataIntegrity. If empty,
+	// eddsa-jcs-2022 for Ed25519 keys and ecdsa-jcs-2019 for P-256 and P-384 keys.
+	Cryptosuite string
 }
 
 // Issue validates c and signs it in format f (FormatJWT: a vc+jwt of a VCDM 2.0
@@ -99,6 +103,8 @@ func (i *Issuer) Issue(ctx context.Context, c *Credential, f Format, opts IssueO
 	}
 	o := vcjose.SignOptions{IssuedAt: i.clock(), Expiry: opts.Expiry}
 	switch f {
+	case FormatDataIntegrity:
+		return signDI(ctx, i.signer, i.keyID, data, opts.Cryptosuite, dataintegrity.PurposeAssertionMethod, i.clock(), "", "")
 	case FormatJWT:
 		if cc.Version() != V2 {
 			return nil, vErr(ReasonDataModel, "/@context", fmt.Errorf("vc: %s needs a VCDM 2.0 credential: %w", f, ErrUnsupportedFormat))
@@ -113,12 +119,17 @@ func (i *Issuer) Issue(ctx context.Context, c *Credential, f Format, opts IssueO
 	return nil, fmt.Errorf("vc: issuing in format %q: %w", f, ErrUnsupportedFormat)
 }
 
-// PresentationOptions bind a presentation to one verifier's request.
+// PresentationOptions bind a presentation to one verifier's request: Nonce and Audience
+// for JWT and SD-JWT presentations, Challenge and Domain for Data Integrity ones.
 type PresentationOptions struct {
-	Nonce    string    // required: the verifier's nonce
-	Audience string    // required: the verifier's identifier
-	IssuedAt time.Time // if zero, now
-	Expiry   time.Time // optional exp claim
+	Nonce     string    // the verifier's nonce
+	Audience  string    // the verifier's identifier
+	Challenge string    // Data Integrity: the verifier's challenge
+	Domain    string    // Data Integrity: the verifier's domain
+	IssuedAt  time.Time // if zero, now
+	Expiry    time.Time // optional exp claim (JWT)
+	// Cryptosuite is the Data Integrity suite; if empty, the JCS suite of the key.
+	Cryptosuite string
 }
 
 // SignPresentation signs p as its holder in format f (FormatJWT: vp+jwt; FormatJWT11:
@@ -129,7 +140,11 @@ func SignPresentation(ctx context.Context, s keys.Signer, keyID string, p *Prese
 	if p == nil || s == nil {
 		return nil, fmt.Errorf("vc: SignPresentation needs a presentation and a signer: %w", ErrMalformed)
 	}
-	if o.Nonce == "" || o.Audience == "" {
+	if f == FormatDataIntegrity {
+		if o.Challenge == "" || o.Domain == "" {
+			return nil, fmt.Errorf("vc: a Data Integrity presentation must be bound to a challenge and a domain: %w", ErrInvalidOptions)
+		}
+	} else if o.Nonce == "" || o.Audience == "" {
 		return nil, fmt.Errorf("vc: a presentation must be bound to a nonce and an audience: %w", ErrInvalidOptions)
 	}
 	if err := ctx.Err(); err != nil {
@@ -147,6 +162,8 @@ func SignPresentation(ctx context.Context, s keys.Signer, keyID string, p *Prese
 	}
 	so := vcjose.SignOptions{Nonce: o.Nonce, Audience: o.Audience, IssuedAt: o.IssuedAt, Expiry: o.Expiry}
 	switch f {
+	case FormatDataIntegrity:
+		return signDI(ctx, s, keyID, data, o.Cryptosuite, dataintegrity.PurposeAuthentication, o.IssuedAt, o.Challenge, o.Domain)
 	case FormatJWT:
 		return vcjose.SignPresentation(s, keyID, data, so)
 	case FormatJWT11:

@@ -33,6 +33,7 @@ type Verified struct {
 	proof     ProofInfo
 	cnf       crypto.PublicKey
 	holderKey crypto.PublicKey // the key of an SD-JWT's key binding JWT, when presented
+	dropProof bool             // doc carries its Data Integrity proof, which is not a claim
 }
 
 // Format returns the format the credential was secured in.
@@ -61,6 +62,9 @@ func (v *Verified) Claims() map[string]any {
 		return nil // unreachable: the document was decoded when it was verified
 	}
 	obj, _ := m.(map[string]any)
+	if v.dropProof {
+		delete(obj, "proof")
+	}
 	return obj
 }
 

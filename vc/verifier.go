@@ -120,7 +120,7 @@ func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 		v.algs = []string{keys.EdDSA, keys.ES256, keys.ES384}
 	}
 	for _, f := range opts.Formats {
-		if f != FormatJWT && f != FormatJWT11 && f != FormatSDJWTVC && f != FormatSDJWT {
+		if f != FormatJWT && f != FormatJWT11 && f != FormatSDJWTVC && f != FormatSDJWT && f != FormatDataIntegrity {
 			return nil, fmt.Errorf("vc: VerifierOptions: format %q: %w", f, ErrUnsupportedFormat)
 		}
 	}
@@ -215,8 +215,17 @@ func (v *Verifier) VerifyCredential(ctx context.Context, data []byte) (*Verified
 	if err := checkSize(data, v.limits); err != nil {
 		return nil, err
 	}
-	if detect(data) == shapeSDJWT {
+	switch detect(data) {
+	case shapeSDJWT:
 		return v.verifySDJWT(ctx, bytes.TrimSpace(data), nil)
+	case shapeJSON:
+		obj, err := jsonx.Decode(data, v.limits.json())
+		if err != nil {
+			return nil, vErr(ReasonMalformed, "", err)
+		}
+		if isDataIntegrity(obj) {
+			return v.verifyCredentialDI(ctx, data)
+		}
 	}
 	token, err := v.credentialToken(data)
 	if err != nil {
@@ -426,6 +435,17 @@ type Expect struct {
 	Domain    string // Data Integrity presentations (not supported yet)
 }
 
+// jwtBinding checks that the verifier named what a JWT presentation must be bound to.
+func (e Expect) jwtBinding() error {
+	if e.Nonce == "" {
+		return vErr(ReasonPresentation, "", fmt.Errorf("vc: VerifyPresentation needs an expected nonce: %w", ErrNonceMismatch))
+	}
+	if e.Audience == "" {
+		return vErr(ReasonPresentation, "", fmt.Errorf("vc: VerifyPresentation needs an expected audience: %w", ErrAudienceMismatch))
+	}
+	return nil
+}
+
 // VerifyPresentation verifies a presentation (a vp+jwt or VCDM 1.1 JWT VP, or an
 // EnvelopedVerifiablePresentation around one): the holder's signature with a key the
 // holder's DID authorises for authentication, the nonce and audience in want, its age
@@ -433,12 +453,6 @@ type Expect struct {
 // credential inside as VerifyCredential does, and that the holder is bound to each
 // (a subject id equal to the holder, or a cnf key equal to the holder's key).
 func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Expect) (*VerifiedPresentation, error) {
-	if want.Nonce == "" {
-		return nil, vErr(ReasonPresentation, "", fmt.Errorf("vc: VerifyPresentation needs an expected nonce: %w", ErrNonceMismatch))
-	}
-	if want.Audience == "" {
-		return nil, vErr(ReasonPresentation, "", fmt.Errorf("vc: VerifyPresentation needs an expected audience: %w", ErrAudienceMismatch))
-	}
 	if err := checkSize(data, v.limits); err != nil {
 		return nil, err
 	}
@@ -448,15 +462,28 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Exp
 	case shapeCompact:
 		token = data
 	case shapeJSON:
-		t, err := v.unenvelope(data, vcjose.MediaTypePresentation)
+		obj, err := jsonx.Decode(data, v.limits.json())
 		if err != nil {
-			return nil, err
+			return nil, vErr(ReasonMalformed, "", err)
+		}
+		if isDataIntegrity(obj) {
+			return v.verifyPresentationDI(ctx, data, want)
+		}
+		t, err := tokenOf(data, obj, vcjose.MediaTypePresentation)
+		if err != nil {
+			return nil, vErr(reasonOfEnvelope(err), "", err)
 		}
 		token = t
 	case shapeSDJWT:
+		if err := want.jwtBinding(); err != nil {
+			return nil, err
+		}
 		return v.verifySDJWTPresentation(ctx, data, want)
 	default:
 		return nil, vErr(ReasonMalformed, "", fmt.Errorf("vc: not a presentation in a known format: %w", ErrUnsupportedFormat))
+	}
+	if err := want.jwtBinding(); err != nil {
+		return nil, err
 	}
 	p, err := vcjose.Parse(token, v.parseOptions(vcjose.PresentationJWT, vcjose.Presentation11))
 	if err != nil {
@@ -507,11 +534,7 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Exp
 	creds := make([]*Verified, 0, len(pres.VerifiableCredential))
 	for i, raw := range pres.VerifiableCredential {
 		path := "/verifiableCredential/" + strconv.Itoa(i)
-		tok, err := embeddedToken(raw)
-		if err != nil {
-			return nil, vErr(ReasonMalformed, path, err)
-		}
-		c, err := v.verifyCredentialJWT(ctx, tok)
+		c, err := v.verifyEmbedded(ctx, raw)
 		if err != nil {
 			return nil, vErr(ReasonMalformed, path, err)
 		}
@@ -546,6 +569,24 @@ func (v *Verifier) verifySDJWTPresentation(ctx context.Context, data []byte, wan
 	}
 	return &VerifiedPresentation{format: c.format, holderKey: c.holderKey, credentials: []*Verified{c},
 		proof: ProofInfo{Algorithm: c.proof.Algorithm}}, nil
+}
+
+// verifyEmbedded verifies one verifiableCredential entry of a presentation: an
+// EnvelopedVerifiableCredential or JWT string, or a credential with a Data Integrity
+// proof.
+func (v *Verifier) verifyEmbedded(ctx context.Context, raw json.RawMessage) (*Verified, error) {
+	obj, err := jsonx.Decode(raw, jsonx.Limits{MaxBytes: len(raw) + 1})
+	if err != nil {
+		return nil, err
+	}
+	if isDataIntegrity(obj) {
+		return v.verifyCredentialDI(ctx, raw)
+	}
+	tok, err := embeddedToken(raw)
+	if err != nil {
+		return nil, err
+	}
+	return v.verifyCredentialJWT(ctx, tok)
 }
 
 // embeddedToken returns the compact token of one verifiableCredential entry: an
