@@ -63,10 +63,13 @@ func (h *Holder) ID() string { return h.id }
 
 // Request is one verifier's request, as the holder answers it.
 type Request struct {
-	// Nonce and Audience bind the presentation to this request; both are required.
+	// Nonce and Audience bind a JWT or SD-JWT presentation to this request; both are
+	// required for those formats.
 	Nonce, Audience string
-	// Format is the presentation format: vc.FormatJWT (vp+jwt, the default) or
-	// vc.FormatJWT11 (the VCDM 1.1 JWT encoding).
+	// Challenge and Domain bind a Data Integrity presentation; both are required for it.
+	Challenge, Domain string
+	// Format is the presentation format: vc.FormatJWT (vp+jwt, the default),
+	// vc.FormatJWT11 (the VCDM 1.1 JWT encoding) or vc.FormatDataIntegrity.
 	Format vc.Format
 	// Lifetime, if not zero, adds an exp claim that far after iat.
 	Lifetime time.Duration
@@ -79,16 +82,20 @@ type Request struct {
 // credentials; it does check that each is about the holder, since a verifier will
 // refuse one that is not.
 func (h *Holder) Present(ctx context.Context, creds [][]byte, req Request) ([]byte, error) {
-	if req.Nonce == "" || req.Audience == "" {
-		return nil, fmt.Errorf("presentation: a request needs a nonce and an audience: %w", vc.ErrInvalidOptions)
-	}
 	f := req.Format
 	if f == "" {
 		f = vc.FormatJWT
 	}
+	if f == vc.FormatDataIntegrity {
+		if req.Challenge == "" || req.Domain == "" {
+			return nil, fmt.Errorf("presentation: a Data Integrity request needs a challenge and a domain: %w", vc.ErrInvalidOptions)
+		}
+	} else if req.Nonce == "" || req.Audience == "" {
+		return nil, fmt.Errorf("presentation: a request needs a nonce and an audience: %w", vc.ErrInvalidOptions)
+	}
 	p := &vc.Presentation{Type: []string{vc.TypeVerifiablePresentation}, Holder: vc.Party{ID: h.id}}
 	switch f {
-	case vc.FormatJWT:
+	case vc.FormatJWT, vc.FormatDataIntegrity:
 		p.Context = []any{vc.ContextV2}
 	case vc.FormatJWT11:
 		p.Context = []any{vc.ContextV1}
@@ -100,28 +107,48 @@ func (h *Holder) Present(ctx context.Context, creds [][]byte, req Request) ([]by
 		if err != nil {
 			return nil, fmt.Errorf("presentation: credential %d: %w", i, err)
 		}
-		if in.Credential == nil || in.Format != f {
-			return nil, fmt.Errorf("presentation: credential %d is a %s %s, not a %s credential: %w", i, in.Format, kind(in), f, vc.ErrUnsupportedFormat)
+		if in.Credential == nil || !carries(f, in.Format) {
+			return nil, fmt.Errorf("presentation: credential %d is a %s %s, which a %s presentation cannot carry: %w", i, in.Format, kind(in), f, vc.ErrUnsupportedFormat)
 		}
 		if !about(in.Credential, h.id) {
 			return nil, fmt.Errorf("presentation: credential %d is not about holder %s: %w", i, h.id, vc.ErrHolderBinding)
 		}
 		var entry []byte
-		if f == vc.FormatJWT {
+		switch {
+		case in.Format == vc.FormatDataIntegrity:
+			entry = []byte(strings.TrimSpace(string(c)))
+		case f == vc.FormatJWT11:
+			if entry, err = json.Marshal(strings.TrimSpace(string(c))); err != nil {
+				return nil, err
+			}
+		default:
 			if entry, err = vc.EnvelopeCredential(c); err != nil {
 				return nil, fmt.Errorf("presentation: credential %d: %w", i, err)
 			}
-		} else if entry, err = json.Marshal(strings.TrimSpace(string(c))); err != nil {
-			return nil, err
 		}
 		p.VerifiableCredential = append(p.VerifiableCredential, entry)
 	}
 	now := h.clock()
-	o := vc.PresentationOptions{Nonce: req.Nonce, Audience: req.Audience, IssuedAt: now}
+	o := vc.PresentationOptions{Nonce: req.Nonce, Audience: req.Audience, Challenge: req.Challenge, Domain: req.Domain, IssuedAt: now}
 	if req.Lifetime > 0 {
 		o.Expiry = now.Add(req.Lifetime)
 	}
 	return vc.SignPresentation(ctx, h.signer, h.keyID, p, f, o)
+}
+
+// carries reports whether a presentation in format p can hold a credential in format c:
+// a vp+jwt holds vc+jwt (enveloped), a 1.1 JWT presentation 1.1 JWT credentials, and a
+// Data Integrity presentation Data Integrity credentials and enveloped vc+jwt.
+func carries(p, c vc.Format) bool {
+	switch p {
+	case vc.FormatJWT:
+		return c == vc.FormatJWT
+	case vc.FormatJWT11:
+		return c == vc.FormatJWT11
+	case vc.FormatDataIntegrity:
+		return c == vc.FormatDataIntegrity || c == vc.FormatJWT
+	}
+	return false
 }
 
 func kind(in *vc.Inspected) string {

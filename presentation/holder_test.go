@@ -161,3 +161,39 @@ func TestDiscloseSDJWT(t *testing.T) {
 		t.Fatalf("no audience: %v", err)
 	}
 }
+
+func TestPresentDataIntegrity(t *testing.T) {
+	ctx := context.Background()
+	iss, alice := newParty(t, keys.Ed25519), newParty(t, keys.P256)
+	c, err := vc.ParseCredential([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],
+		"type":["VerifiableCredential","AgeCredential"],"validFrom":"2026-01-01T00:00:00Z","credentialSubject":{"id":"` + alice.did + `","ageOver18":true}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i, _ := vc.NewIssuer(iss.signer, iss.kid, vc.IssuerOptions{Clock: clock})
+	di, err := i.Issue(ctx, c, vc.FormatDataIntegrity, vc.IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := presentation.NewHolder(alice.signer, alice.kid, presentation.HolderOptions{Clock: clock})
+	vp, err := h.Present(ctx, [][]byte{di, credential(t, iss, alice.did, vc.FormatJWT)},
+		presentation.Request{Format: vc.FormatDataIntegrity, Challenge: "ch", Domain: "shop.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, _ := vc.NewTrustList(vc.TrustedIssuer{ID: iss.did})
+	v, _ := vc.NewVerifier(vc.VerifierOptions{Trust: tl, Clock: clock})
+	got, err := v.VerifyPresentation(ctx, vp, vc.Expect{Challenge: "ch", Domain: "shop.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Credentials()) != 2 || got.Format() != vc.FormatDataIntegrity {
+		t.Fatalf("got %d credentials, %s", len(got.Credentials()), got.Format())
+	}
+	if _, err := h.Present(ctx, [][]byte{di}, presentation.Request{Format: vc.FormatDataIntegrity, Nonce: "n", Audience: "a"}); !errors.Is(err, vc.ErrInvalidOptions) {
+		t.Fatalf("no challenge: %v", err)
+	}
+	if _, err := h.Present(ctx, [][]byte{di}, presentation.Request{Nonce: "n", Audience: "a"}); !errors.Is(err, vc.ErrUnsupportedFormat) {
+		t.Fatalf("DI credential in a vp+jwt: %v", err)
+	}
+}

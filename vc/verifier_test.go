@@ -598,3 +598,23 @@ func TestVerifiedClaimsAreCopies(t *testing.T) {
 
 var _ crypto.PublicKey = nil
 var _ = jose.DefaultMaxBytes
+
+func TestInspectFormats(t *testing.T) {
+	iss, alice := newParty(t, keys.Ed25519), newParty(t, keys.Ed25519)
+	sd := pid(t, iss, alice, nil)
+	in, err := vc.Inspect(sd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Format != vc.FormatSDJWTVC || in.Issuer != iss.did || len(in.Disclosable) == 0 || in.Claims["given_name"] != "Alice" {
+		t.Fatalf("SD-JWT: %+v", in)
+	}
+	di := issueDI(t, iss, parseCredential(t, credentialJSON("", alice.did)), "")
+	in, err = vc.Inspect(di)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Format != vc.FormatDataIntegrity || in.Issuer != iss.did || in.Credential == nil || in.KeyID != iss.kid {
+		t.Fatalf("DI: %+v", in)
+	}
+}
