@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/credence-dev/credence/vc"
 )
 
 // bin is the credence binary built once for every test.
@@ -504,32 +507,107 @@ func TestDisclosePaths(t *testing.T) {
 	if err := json.Unmarshal([]byte(sdClaims), &doc); err != nil {
 		t.Fatal(err)
 	}
+	errUsage := errors.New("usage error")
 	for _, tt := range []struct {
-		in, want string
-		fail     bool
+		in   string
+		want error // nil: accepted, and written back as in
 	}{
-		{in: "/given_name", want: "/given_name"},
-		{in: "/address/street_address", want: "/address/street_address"},
-		{in: "/nationalities/1", want: "/nationalities/1"},
-		{in: "/nationalities/*", want: "/nationalities/*"},
-		{in: "/age_equal_or_over/18", want: "/age_equal_or_over/18"},
-		{in: "given_name", fail: true},
-		{in: "/nationalities/2", fail: true},
-		{in: "/nationalities/01", fail: true},
-		{in: "/given_name/x", fail: true},
-		{in: "/nobody", fail: true},
+		{"/given_name", nil},
+		{"/address/street_address", nil},
+		{"/nationalities/1", nil},
+		{"/nationalities/*", nil},
+		{"/age_equal_or_over/18", nil},
+		{"given_name", errUsage},
+		{"/nationalities/01", errUsage},
+		{"/nationalities/x", errUsage},
+		{"/nationalities/2", vc.ErrNotFound},
+		{"/given_name/x", vc.ErrNotFound},
+		{"/nobody", vc.ErrNotFound},
 	} {
 		p, err := parsePath(tt.in, doc)
-		if (err != nil) != tt.fail {
-			t.Errorf("parsePath(%q): %v", tt.in, err)
-			continue
-		}
-		if err == nil && pointer(p) != tt.want {
-			t.Errorf("parsePath(%q) = %s, want %s", tt.in, pointer(p), tt.want)
+		var ue *usageError
+		switch {
+		case tt.want == nil && err != nil, tt.want == errUsage && !errors.As(err, &ue),
+			tt.want != nil && tt.want != errUsage && !errors.Is(err, tt.want):
+			t.Errorf("parsePath(%q): %v, want %v", tt.in, err, tt.want)
+		case err == nil && pointer(p) != tt.in:
+			t.Errorf("parsePath(%q) = %s", tt.in, pointer(p))
 		}
 	}
 	p, err := parsePath("/a~1b/c~0d", map[string]any{"a/b": map[string]any{"c~d": 1}})
 	if err != nil || len(p) != 2 || p[0] != "a/b" || p[1] != "c~d" || pointer(p) != "/a~1b/c~0d" {
 		t.Errorf("escapes: %v, %v", p, err)
 	}
+}
+
+func TestMore(t *testing.T) {
+	dir := t.TempDir()
+	iss := newIdentity(t, dir, "issuer", "p384")
+	holder := newIdentity(t, dir, "holder", "ed25519")
+	k1 := newIdentity(t, dir, "k1", "secp256k1")
+	credJSON := credential(holder.did)
+
+	t.Run("stdin and two credentials", func(t *testing.T) {
+		a := write(t, dir, "a.jwt", ok(t, dir, credJSON, "issue", "--key", iss.file, "-"))
+		b := write(t, dir, "b.jwt", ok(t, dir, credJSON, "issue", "--key", iss.file, "--format", "jwt", "-"))
+		vp := ok(t, dir, "", "present", "--key", holder.file, "--nonce", "n", "--audience", "a", a, b)
+		res := decode[verified](t, ok(t, dir, vp, "verify", "--presentation", "--nonce", "n", "--audience", "a",
+			"--trust-issuer", iss.did, "--json", "-"))
+		if len(res.Credentials) != 2 {
+			t.Errorf("%d credentials, want 2", len(res.Credentials))
+		}
+	})
+	t.Run("ES256K needs --alg", func(t *testing.T) {
+		c := write(t, dir, "k1.jwt", ok(t, dir, credJSON, "issue", "--key", k1.file, "-"))
+		fails(t, dir, "", "ErrAlgorithmNotAllowed", "verify", "--trust-issuer", k1.did, c)
+		ok(t, dir, "", "verify", "--trust-issuer", k1.did, "--alg", "ES256K", c)
+	})
+	t.Run("Data Integrity challenge and domain", func(t *testing.T) {
+		c := write(t, dir, "c.di", ok(t, dir, credJSON, "issue", "--key", iss.file, "--format", "di", "-"))
+		vp := write(t, dir, "vp.di", ok(t, dir, "", "present", "--key", holder.file, "--challenge", "c-1", "--domain", "v.example", c))
+		fails(t, dir, "", "ErrChallengeMismatch", "verify", "--presentation", "--challenge", "c-2", "--domain", "v.example", "--trust-issuer", iss.did, vp)
+		fails(t, dir, "", "ErrDomainMismatch", "verify", "--presentation", "--challenge", "c-1", "--domain", "w.example", "--trust-issuer", iss.did, vp)
+		if r := cli(t, dir, "", "present", "--key", holder.file, "--nonce", "n", "--audience", "a", c); r.code != 2 {
+			t.Errorf("a Data Integrity presentation without --challenge: exit %d, want 2", r.code)
+		}
+	})
+	t.Run("SD-JWT", func(t *testing.T) {
+		write(t, dir, "claims.json", sdClaims)
+		c := write(t, dir, "c.sdjwt", ok(t, dir, "", "issue", "--key", iss.file, "--format", "sd-jwt", "--vct", "https://x.example/id",
+			"--holder-jwk", holder.file, "--disclose", "/given_name", "--disclose", "/birthdate", "claims.json"))
+		in := decode[struct {
+			Disclosable []string `json:"disclosable"`
+		}](t, ok(t, dir, "", "inspect", "--json", c))
+		if strings.Join(in.Disclosable, " ") != "/birthdate /given_name" {
+			t.Errorf("disclosable %v", in.Disclosable)
+		}
+		vp := ok(t, dir, "", "present", "--key", holder.file, "--nonce", "n", "--audience", "a", "--disclose", "/given_name", c)
+		vpFile := write(t, dir, "vp.sdjwt", vp)
+		// A presentation is not a credential as issued: its key binding must be checked.
+		fails(t, dir, "", "ErrInvalidType", "verify", "--trust-issuer", iss.did, vpFile)
+		fails(t, dir, "", "ErrNonceMismatch", "verify", "--presentation", "--nonce", "m", "--audience", "a", "--trust-issuer", iss.did, vpFile)
+		// Another key than the cnf key cannot present it.
+		if r := cli(t, dir, "", "present", "--key", iss.file, "--nonce", "n", "--audience", "a", c); r.code != 1 {
+			t.Errorf("presenting with another key: exit %d, want 1", r.code)
+		}
+		if r := cli(t, dir, "", "present", "--key", holder.file, "--nonce", "n", "--audience", "a", "--disclose", "/nobody", c); r.code != 1 {
+			t.Errorf("disclosing a claim that does not exist: exit %d, want 1", r.code)
+		}
+		if r := cli(t, dir, "", "present", "--key", holder.file, "--nonce", "n", "--audience", "a", c, c); r.code != 2 {
+			t.Errorf("two SD-JWTs: exit %d, want 2", r.code)
+		}
+	})
+	t.Run("verbose", func(t *testing.T) {
+		c := write(t, dir, "v.jwt", ok(t, dir, credJSON, "issue", "--key", iss.file, "-"))
+		r := cli(t, dir, "", "verify", "--trust-issuer", iss.did, "--verbose", c)
+		if r.code != 0 || !strings.Contains(r.stderr, "verified credential") {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+		if strings.Contains(r.stderr, "Alice") {
+			t.Errorf("--verbose logged a claim value: %s", r.stderr)
+		}
+		if q := cli(t, dir, "", "verify", "--trust-issuer", iss.did, c); q.stderr != "" {
+			t.Errorf("stderr without --verbose: %q", q.stderr)
+		}
+	})
 }
