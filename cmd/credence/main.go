@@ -238,7 +238,7 @@ func (f *flags) parse(e *env, args []string) ([]string, error) {
 }
 
 func (f *flags) printUsage(w io.Writer) {
-	fmt.Fprintf(w, "%s\nFlags:\n\n", f.usage)
+	fmt.Fprintf(w, "%s\n\nFlags:\n\n", f.usage)
 	f.SetOutput(w)
 	f.PrintDefaults()
 	f.SetOutput(io.Discard)

@@ -597,6 +597,22 @@ func TestMore(t *testing.T) {
 			t.Errorf("two SD-JWTs: exit %d, want 2", r.code)
 		}
 	})
+	t.Run("status", func(t *testing.T) {
+		withStatus := strings.Replace(credJSON, `"credentialSubject"`, `"credentialStatus": {"id": "https://status.example/1#7",
+			"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "7",
+			"statusListCredential": "https://status.example/1"}, "credentialSubject"`, 1)
+		c := write(t, dir, "status.jwt", ok(t, dir, withStatus, "issue", "--key", iss.file, "-"))
+		// The status list cannot be fetched offline: fail closed unless told to skip.
+		if r := cli(t, dir, "", "verify", "--trust-issuer", iss.did, "--json", c); r.code != 1 || !strings.Contains(r.stdout, `"error": "ErrStatus`) {
+			t.Errorf("unchecked status: exit %d, stdout %s", r.code, r.stdout)
+		}
+		ok(t, dir, "", "verify", "--trust-issuer", iss.did, "--skip-status", c)
+	})
+	t.Run("presentation at another time", func(t *testing.T) {
+		c := write(t, dir, "t.jwt", ok(t, dir, credJSON, "issue", "--key", iss.file, "-"))
+		vp := write(t, dir, "t.vp", ok(t, dir, "", "present", "--key", holder.file, "--nonce", "n", "--audience", "a", c))
+		fails(t, dir, "", "ErrStale", "verify", "--presentation", "--nonce", "n", "--audience", "a", "--trust-issuer", iss.did, "--at", "2035-01-01T00:00:00Z", vp)
+	})
 	t.Run("verbose", func(t *testing.T) {
 		c := write(t, dir, "v.jwt", ok(t, dir, credJSON, "issue", "--key", iss.file, "-"))
 		r := cli(t, dir, "", "verify", "--trust-issuer", iss.did, "--verbose", c)
