@@ -254,14 +254,14 @@ func cmdPresent(ctx context.Context, e *env, args []string) error {
 	case !sd && len(disclose) > 0:
 		return usagef("--disclose applies to one SD-JWT credential")
 	}
-	f2 := vc.Format(*format)
-	if f2 == "" && !sd {
-		f2 = vc.FormatJWT
+	vpFormat := vc.Format(*format)
+	if vpFormat == "" && !sd {
+		vpFormat = vc.FormatJWT
 		if formats[0] == vc.FormatJWT11 || formats[0] == vc.FormatDataIntegrity {
-			f2 = formats[0]
+			vpFormat = formats[0]
 		}
 	}
-	if f2 == vc.FormatDataIntegrity {
+	if vpFormat == vc.FormatDataIntegrity {
 		if *challenge == "" || *domain == "" {
 			return usagef("a Data Integrity presentation needs --challenge and --domain")
 		}
@@ -281,7 +281,7 @@ func cmdPresent(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	req := presentation.Request{Nonce: *nonce, Audience: *audience, Challenge: *challenge, Domain: *domain, Format: f2}
+	req := presentation.Request{Nonce: *nonce, Audience: *audience, Challenge: *challenge, Domain: *domain, Format: vpFormat}
 	var vp []byte
 	if sd {
 		vp, err = discloseSDJWT(ctx, holder, creds[0], disclose, req)
@@ -291,7 +291,7 @@ func cmdPresent(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	e.log.Info("presented", "holder", holder.ID(), "credentials", len(creds), "format", string(f2))
+	e.log.Info("presented", "holder", holder.ID(), "credentials", len(creds), "format", string(vpFormat))
 	return writeLine(e.stdout, vp)
 }
 
@@ -300,10 +300,9 @@ func discloseSDJWT(ctx context.Context, h *presentation.Holder, cred []byte, dis
 	if err != nil {
 		return nil, err
 	}
-	var doc any = in.Claims
 	paths := []vc.ClaimPath{}
 	for _, p := range disclose {
-		path, err := parsePath(p, doc)
+		path, err := parsePath(p, in.Claims)
 		if err != nil {
 			return nil, err
 		}

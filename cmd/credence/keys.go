@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -104,7 +105,7 @@ func cmdKeysGenerate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func printKeyInfo(w interface{ Write([]byte) (int, error) }, info *keyInfo) {
+func printKeyInfo(w io.Writer, info *keyInfo) {
 	pub := info.PublicKey
 	if raw, ok := pub.(json.RawMessage); ok {
 		pub = string(raw)
