@@ -45,6 +45,7 @@ var rules = map[string][]string{
 	"presentation": {"did", "keys", "vc"},
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
+	"vc/status":    {"internal/errs", "internal/jsonx", "internal/netguard"},
 	// vc/jsonld canonicalizes with its own RDFC-1.0 code.
 	"vc/jsonld": {"internal/errs"},
 
