@@ -42,6 +42,10 @@ var (
 	ErrExpired = errs.ErrExpired
 	// ErrNotYetValid: wrapped with ErrStatusVerification when the list is before validFrom.
 	ErrNotYetValid = errs.ErrNotYetValid
+	// ErrForbiddenAddress: an HTTPFetcher refused a loopback, private or link-local target.
+	ErrForbiddenAddress = errs.ErrForbiddenAddress
+	// ErrInsecureURL: an HTTPFetcher refused a URL that is not https.
+	ErrInsecureURL = errs.ErrInsecureURL
 	// ErrIssuedInFuture: wrapped with ErrStatusVerification when a token's iat is ahead.
 	ErrIssuedInFuture = errs.ErrIssuedInFuture
 )
