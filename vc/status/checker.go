@@ -118,11 +118,11 @@ type BitstringResult struct {
 // A set revocation entry is ErrRevoked, a set suspension entry ErrSuspended (ErrRevoked
 // wins when both are set). Otherwise the first failure is returned: ErrStatusRetrieval,
 // ErrStatusVerification (with ErrIssuerMismatch, ErrExpired or ErrNotYetValid when that is
-// why), ErrStatusListLength, ErrStatusRange, ErrMalformed, ErrTooLarge. No entries is
-// ErrInvalidOptions. Any error comes with a nil result.
+// why), ErrStatusListLength, ErrStatusRange, ErrMalformed, ErrTooLarge. No entries, or
+// an empty credentialIssuer, is ErrInvalidOptions. Any error comes with a nil result.
 func (c *Checker) CheckBitstring(ctx context.Context, entries []BitstringEntry, credentialIssuer string) (*BitstringResult, error) {
-	if len(entries) == 0 {
-		return nil, fmt.Errorf("status: CheckBitstring: %w: no entries", ErrInvalidOptions)
+	if len(entries) == 0 || credentialIssuer == "" {
+		return nil, fmt.Errorf("status: CheckBitstring: %w: no entries or no issuer", ErrInvalidOptions)
 	}
 	res := &BitstringResult{Entries: make([]EntryStatus, 0, len(entries))}
 	var first error
@@ -261,7 +261,8 @@ func (c *Checker) expiry(now time.Time, ttl time.Duration, until time.Time) time
 // TokenValid, or an application-specific value, with a nil error; INVALID is ErrRevoked,
 // SUSPENDED ErrSuspended. Other failures are ErrStatusRetrieval, ErrStatusVerification
 // (with ErrIssuerMismatch, ErrExpired or ErrIssuedInFuture when that is why),
-// ErrStatusRange, ErrMalformed and ErrTooLarge. Only JWT Status List Tokens are supported;
+// ErrStatusRange, ErrMalformed and ErrTooLarge; an empty credentialIssuer is
+// ErrInvalidOptions. Only JWT Status List Tokens are supported;
 // CWT ones fail in the callback.
 func (c *Checker) CheckToken(ctx context.Context, ref TokenReference, credentialIssuer string) (TokenStatus, error) {
 	if ref.Index < 0 {
@@ -269,6 +270,9 @@ func (c *Checker) CheckToken(ctx context.Context, ref TokenReference, credential
 	}
 	if ref.URI == "" {
 		return 0, fmt.Errorf("status: status_list.uri: %w: empty", ErrMalformed)
+	}
+	if credentialIssuer == "" {
+		return 0, fmt.Errorf("status: CheckToken: %w: no issuer", ErrInvalidOptions)
 	}
 	if c.opts.Fetch == nil {
 		return 0, fmt.Errorf("status: %s: %w: no fetcher configured", ref.URI, ErrStatusRetrieval)

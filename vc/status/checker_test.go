@@ -64,6 +64,7 @@ func TestCheckBitstring(t *testing.T) {
 		{"statusSize 2 on a 1-bit list of minimum length", []BitstringEntry{{Type: EntryTypeBitstring, Purpose: PurposeRevocation, Index: 1, StatusSize: 2, Messages: msgs, ListCredential: listURL}}, testIssuer, ErrStatusListLength},
 		{"unreachable list", []BitstringEntry{{Type: EntryTypeBitstring, Purpose: PurposeRevocation, Index: 1, ListCredential: "https://example.com/none"}}, testIssuer, ErrStatusRetrieval},
 		{"no entries", nil, testIssuer, ErrInvalidOptions},
+		{"no issuer", []BitstringEntry{revocation(6)}, "", ErrInvalidOptions},
 		{"StatusList2021 entry against a Bitstring list", []BitstringEntry{{Type: EntryType2021, Purpose: PurposeRevocation, Index: 1, ListCredential: listURL}}, testIssuer, ErrStatusVerification},
 	}
 	for _, tt := range tests {

@@ -121,6 +121,9 @@ func parseListCredential(doc []byte, legacy bool, maxBytes int) (*listCredential
 	}
 	switch iv := m["issuer"].(type) {
 	case string:
+		if iv == "" {
+			return nil, fmt.Errorf("status: status list credential: %w: empty issuer", ErrMalformed)
+		}
 		lc.issuer = iv
 	case map[string]any:
 		if lc.issuer, err = reqString(iv, "id"); err != nil {

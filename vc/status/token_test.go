@@ -150,6 +150,7 @@ func TestCheckToken(t *testing.T) {
 		{"idx past the end", good, 1024, "https://example.com", nil, 0, ErrStatusRange},
 		{"negative idx", good, -1, "https://example.com", nil, 0, ErrStatusIndex},
 		{"another issuer", good, 0, "https://other.example", nil, 0, ErrIssuerMismatch},
+		{"no issuer on either side", edit(t, good, func(m map[string]any) { delete(m, "iss") }), 0, "", nil, 0, ErrInvalidOptions},
 		{"sub is another list", tokenPayload(t, func(o *TokenPayloadOptions) { o.Subject = "https://example.com/statuslists/2" }), 0, "https://example.com", nil, 0, ErrStatusVerification},
 		{"expired", tokenPayload(t, func(o *TokenPayloadOptions) {
 			o.IssuedAt = testNow.Add(-2 * time.Hour)
