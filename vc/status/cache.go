@@ -11,7 +11,9 @@ import (
 // concurrent loads of one key share a single load.
 type cache struct {
 	mu       sync.Mutex
-	max      int
+	max      int        // entries
+	maxBytes int        // total size of the values
+	bytes    int        // current total size
 	ll       *list.List // front: most recently used
 	items    map[string]*list.Element
 	inflight map[string]*call
@@ -20,6 +22,7 @@ type cache struct {
 type cacheItem struct {
 	key     string
 	val     any
+	size    int
 	expires time.Time
 }
 
@@ -29,13 +32,20 @@ type call struct {
 	err  error
 }
 
-func newCache(max int) *cache {
-	return &cache{max: max, ll: list.New(), items: map[string]*list.Element{}, inflight: map[string]*call{}}
+func newCache(max, maxBytes int) *cache {
+	return &cache{max: max, maxBytes: maxBytes, ll: list.New(), items: map[string]*list.Element{}, inflight: map[string]*call{}}
+}
+
+func (c *cache) remove(el *list.Element) {
+	it := c.ll.Remove(el).(*cacheItem)
+	delete(c.items, it.key)
+	c.bytes -= it.size
 }
 
 // get returns the cached value for key if it has not expired at now, and otherwise runs
-// load once for all concurrent callers. load returns the value and when it expires.
-func (c *cache) get(ctx context.Context, key string, now time.Time, load func(context.Context) (any, time.Time, error)) (any, error) {
+// load once for all concurrent callers. load returns the value, its size in bytes and when
+// it expires. A value larger than the whole byte budget is used but not kept.
+func (c *cache) get(ctx context.Context, key string, now time.Time, load func(context.Context) (any, int, time.Time, error)) (any, error) {
 	c.mu.Lock()
 	if el, ok := c.items[key]; ok {
 		it := el.Value.(*cacheItem)
@@ -44,8 +54,7 @@ func (c *cache) get(ctx context.Context, key string, now time.Time, load func(co
 			c.mu.Unlock()
 			return it.val, nil
 		}
-		c.ll.Remove(el)
-		delete(c.items, key)
+		c.remove(el)
 	}
 	if cl, ok := c.inflight[key]; ok {
 		c.mu.Unlock()
@@ -60,17 +69,16 @@ func (c *cache) get(ctx context.Context, key string, now time.Time, load func(co
 	c.inflight[key] = cl
 	c.mu.Unlock()
 
-	val, expires, err := load(ctx)
+	val, size, expires, err := load(ctx)
 	cl.val, cl.err = val, err
 
 	c.mu.Lock()
 	delete(c.inflight, key)
-	if err == nil && c.max > 0 && now.Before(expires) {
-		c.items[key] = c.ll.PushFront(&cacheItem{key: key, val: val, expires: expires})
-		for c.ll.Len() > c.max {
-			old := c.ll.Back()
-			c.ll.Remove(old)
-			delete(c.items, old.Value.(*cacheItem).key)
+	if err == nil && c.max > 0 && size <= c.maxBytes && now.Before(expires) {
+		c.items[key] = c.ll.PushFront(&cacheItem{key: key, val: val, size: size, expires: expires})
+		c.bytes += size
+		for c.ll.Len() > c.max || c.bytes > c.maxBytes {
+			c.remove(c.ll.Back())
 		}
 	}
 	c.mu.Unlock()

@@ -24,8 +24,9 @@ type VerifyFunc func(ctx context.Context, raw []byte, issuer string) ([]byte, er
 
 // Defaults for the zero fields of CheckerOptions.
 const (
-	DefaultCacheSize = 128
-	DefaultMaxTTL    = 5 * time.Minute
+	DefaultCacheSize  = 128
+	DefaultCacheBytes = 64 << 20
+	DefaultMaxTTL     = 5 * time.Minute
 	// DefaultBitstringTTL is how long a status list credential without ttl is kept (§2.2:
 	// 300,000 ms).
 	DefaultBitstringTTL = 5 * time.Minute
@@ -49,8 +50,11 @@ type CheckerOptions struct {
 	// ClockSkew is the tolerance for validFrom, validUntil, iat and exp; 0 means none.
 	ClockSkew time.Duration
 	// CacheSize is how many decoded lists are kept; 0 means DefaultCacheSize, negative
-	// means none. Each list takes up to MaxListBytes of memory.
+	// means none.
 	CacheSize int
+	// CacheBytes bounds the memory of the kept lists (their inflated size); 0 means
+	// DefaultCacheBytes (64 MiB). A list larger than this is checked but not kept.
+	CacheBytes int
 	// MaxTTL caps how long a list is kept, whatever its ttl, validUntil or exp say; 0
 	// means DefaultMaxTTL.
 	MaxTTL time.Duration
@@ -71,7 +75,7 @@ type Checker struct {
 
 // NewChecker returns a Checker for opts; negative limits are ErrInvalidOptions.
 func NewChecker(opts CheckerOptions) (*Checker, error) {
-	if opts.ClockSkew < 0 || opts.MaxTTL < 0 || opts.MinBitstringEntries < 0 || opts.MaxListBytes < 0 {
+	if opts.ClockSkew < 0 || opts.MaxTTL < 0 || opts.CacheBytes < 0 || opts.MinBitstringEntries < 0 || opts.MaxListBytes < 0 {
 		return nil, fmt.Errorf("status: NewChecker: %w: negative limit", ErrInvalidOptions)
 	}
 	if opts.Clock == nil {
@@ -83,13 +87,16 @@ func NewChecker(opts CheckerOptions) (*Checker, error) {
 	if opts.MaxTTL == 0 {
 		opts.MaxTTL = DefaultMaxTTL
 	}
+	if opts.CacheBytes == 0 {
+		opts.CacheBytes = DefaultCacheBytes
+	}
 	if opts.MinBitstringEntries == 0 {
 		opts.MinBitstringEntries = MinBitstringEntries
 	}
 	if opts.MaxListBytes == 0 {
 		opts.MaxListBytes = DefaultMaxListBytes
 	}
-	return &Checker{opts: opts, cache: newCache(opts.CacheSize)}, nil
+	return &Checker{opts: opts, cache: newCache(opts.CacheSize, opts.CacheBytes)}, nil
 }
 
 // EntryStatus is the status one BitstringEntry points to.
@@ -213,27 +220,27 @@ func (c *Checker) listCredential(ctx context.Context, u, issuer string, legacy b
 	// The issuer is part of the key: the callback verified the list for that issuer.
 	key := kind + issuer + "\x00" + u
 	now := c.opts.Clock()
-	v, err := c.cache.get(ctx, key, now, func(ctx context.Context) (any, time.Time, error) {
+	v, err := c.cache.get(ctx, key, now, func(ctx context.Context) (any, int, time.Time, error) {
 		raw, err := c.opts.Fetch.Fetch(ctx, u, BitstringMediaTypes)
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("status: fetching %s: %w: %w", u, ErrStatusRetrieval, err)
+			return nil, 0, time.Time{}, fmt.Errorf("status: fetching %s: %w: %w", u, ErrStatusRetrieval, err)
 		}
 		doc, err := c.opts.VerifyBitstring(ctx, raw, issuer)
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("status: verifying %s: %w: %w", u, ErrStatusVerification, err)
+			return nil, 0, time.Time{}, fmt.Errorf("status: verifying %s: %w: %w", u, ErrStatusVerification, err)
 		}
 		lc, err := parseListCredential(doc, legacy, c.opts.MaxListBytes)
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("status: %s: %w", u, err)
+			return nil, 0, time.Time{}, fmt.Errorf("status: %s: %w", u, err)
 		}
 		if lc.id != "" && lc.id != u {
-			return nil, time.Time{}, fmt.Errorf("status: %s: %w: the list credential's id is %q", u, ErrStatusVerification, lc.id)
+			return nil, 0, time.Time{}, fmt.Errorf("status: %s: %w: the list credential's id is %q", u, ErrStatusVerification, lc.id)
 		}
-		ttl := lc.ttl
-		if ttl == 0 {
-			ttl = DefaultBitstringTTL
+		ttl := DefaultBitstringTTL
+		if lc.hasTTL {
+			ttl = lc.ttl // 0: fetch again next time
 		}
-		return lc, c.expiry(now, ttl, lc.validUntil), nil
+		return lc, len(lc.bits), c.expiry(now, ttl, lc.validUntil), nil
 	})
 	if err != nil {
 		return nil, err
@@ -241,10 +248,10 @@ func (c *Checker) listCredential(ctx context.Context, u, issuer string, legacy b
 	return v.(*listCredential), nil
 }
 
-// expiry is when a list fetched at now stops being used: the earliest of its ttl, its end
-// of validity and MaxTTL.
+// expiry is when a list fetched at now stops being used: the earliest of now+ttl, its end
+// of validity and now+MaxTTL.
 func (c *Checker) expiry(now time.Time, ttl time.Duration, until time.Time) time.Time {
-	if ttl <= 0 || ttl > c.opts.MaxTTL {
+	if ttl > c.opts.MaxTTL {
 		ttl = c.opts.MaxTTL
 	}
 	exp := now.Add(ttl)
@@ -282,24 +289,28 @@ func (c *Checker) CheckToken(ctx context.Context, ref TokenReference, credential
 	}
 	key := "t\x00" + credentialIssuer + "\x00" + ref.URI
 	now := c.opts.Clock()
-	v, err := c.cache.get(ctx, key, now, func(ctx context.Context) (any, time.Time, error) {
+	v, err := c.cache.get(ctx, key, now, func(ctx context.Context) (any, int, time.Time, error) {
 		raw, err := c.opts.Fetch.Fetch(ctx, ref.URI, TokenMediaType)
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("status: fetching %s: %w: %w", ref.URI, ErrStatusRetrieval, err)
+			return nil, 0, time.Time{}, fmt.Errorf("status: fetching %s: %w: %w", ref.URI, ErrStatusRetrieval, err)
 		}
 		payload, err := c.opts.VerifyToken(ctx, raw, credentialIssuer)
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("status: verifying %s: %w: %w", ref.URI, ErrStatusVerification, err)
+			return nil, 0, time.Time{}, fmt.Errorf("status: verifying %s: %w: %w", ref.URI, ErrStatusVerification, err)
 		}
 		t, err := ParseTokenPayload(payload, DecodeOptions{MaxBytes: c.opts.MaxListBytes})
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("status: %s: %w", ref.URI, err)
+			return nil, 0, time.Time{}, fmt.Errorf("status: %s: %w", ref.URI, err)
 		}
 		// §8.3: sub must be the uri the Referenced Token points to.
 		if t.Subject != ref.URI {
-			return nil, time.Time{}, fmt.Errorf("status: %s: %w: sub is %q", ref.URI, ErrStatusVerification, t.Subject)
+			return nil, 0, time.Time{}, fmt.Errorf("status: %s: %w: sub is %q", ref.URI, ErrStatusVerification, t.Subject)
 		}
-		return t, c.expiry(now, t.TTL, t.Expiry), nil
+		ttl := t.TTL
+		if ttl == 0 {
+			ttl = c.opts.MaxTTL // no ttl: until exp, within MaxTTL
+		}
+		return t, len(t.List.lst), c.expiry(now, ttl, t.Expiry), nil
 	})
 	if err != nil {
 		return 0, err

@@ -283,3 +283,34 @@ func TestStatusList2021(t *testing.T) {
 		t.Errorf("2021 message purpose: got %v, want %v", err, ErrMalformed)
 	}
 }
+
+func TestCacheTTLZeroAndByteBudget(t *testing.T) {
+	t.Parallel()
+	l, _ := NewBitstringList(MinBitstringEntries, 1)
+	doc := listCred(t, l, BitstringCredentialOptions{ID: listURL, Issuer: testIssuer, Purpose: []string{PurposeRevocation}})
+	zeroTTL := edit(t, doc, func(m map[string]any) { m["credentialSubject"].(map[string]any)["ttl"] = 0 })
+	for _, tt := range []struct {
+		name       string
+		doc        []byte
+		cacheBytes int
+		want       int64
+	}{
+		{"ttl 0 is fetched every time", zeroTTL, 0, 3},
+		{"a list over the byte budget is not kept", doc, 16383, 3},
+		{"a list within the byte budget is kept", doc, 16384, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &mapFetcher{}
+			f.set(listURL, tt.doc)
+			c, _ := NewChecker(CheckerOptions{Fetch: f, VerifyBitstring: passThrough, CacheBytes: tt.cacheBytes, Clock: func() time.Time { return testNow }})
+			for range 3 {
+				if _, err := c.CheckBitstring(t.Context(), []BitstringEntry{revocation(1)}, testIssuer); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := f.n.Load(); n != tt.want {
+				t.Errorf("%d fetches, want %d", n, tt.want)
+			}
+		})
+	}
+}

@@ -88,7 +88,8 @@ type listCredential struct {
 	purposes   []string
 	validFrom  time.Time
 	validUntil time.Time
-	ttl        time.Duration // 0 when absent
+	ttl        time.Duration
+	hasTTL     bool
 	bits       []byte
 }
 
@@ -177,7 +178,7 @@ func parseListCredential(doc []byte, legacy bool, maxBytes int) (*listCredential
 		if err != nil || n > 1<<40 {
 			return nil, fmt.Errorf("status: credentialSubject.ttl: %w: not a non-negative integer", ErrMalformed)
 		}
-		lc.ttl = time.Duration(n) * time.Millisecond
+		lc.ttl, lc.hasTTL = time.Duration(n)*time.Millisecond, true
 	}
 	enc, err := reqString(subj, "encodedList")
 	if err != nil {
