@@ -53,7 +53,8 @@ type Match struct {
 	ClaimSet int
 	// Disclose lists the concrete claim paths to disclose, only those requested: nulls
 	// expanded to the indexes they select (restricted to matching values when the claim
-	// query has values), duplicates removed, in query order.
+	// query has values), duplicates removed, in query order. Paths may share memory with
+	// the query: do not modify them.
 	Disclose [][]any
 	// AlwaysVisible lists the paths of Disclose that the credential does not disclose
 	// selectively (an SD-JWT claim outside any disclosure): the verifier sees them anyway.
@@ -297,6 +298,19 @@ func matchClaims(cq *CredentialQuery, set []string, c *Credential) ([][]any, str
 	}
 	out := make([][]any, 0, n)
 	check := func(cl *ClaimQuery) string {
+		if firstWildcard(cl.Path) < 0 {
+			v, f := walk(c.Claims, cl.Path)
+			if f.kind != selOK {
+				return ReasonClaimMissing
+			}
+			if cl.Values != nil && !valueAllowed(cl.Values, v) {
+				return ReasonClaimValue
+			}
+			if p := concrete(cl.Path); !containsPath(out, p) {
+				out = append(out, p)
+			}
+			return ""
+		}
 		sel, f := selectPaths(c.Claims, cl.Path, true)
 		if f.kind != selOK {
 			return ReasonClaimMissing

@@ -136,9 +136,21 @@ func firstWildcard(path []any) int {
 	return -1
 }
 
-// selectOne walks a path without nil, which selects at most one value, without
-// allocating until the end.
+// selectOne walks a path without nil, which selects at most one value.
 func selectOne(v any, path []any, withPaths bool) ([]selected, failure) {
+	v, f := walk(v, path)
+	if f.kind != selOK {
+		return nil, f
+	}
+	s := selected{value: v}
+	if withPaths {
+		s.path = concrete(path)
+	}
+	return []selected{s}, failure{}
+}
+
+// walk follows a path without nil, without allocating.
+func walk(v any, path []any) (any, failure) {
 	for depth, comp := range path {
 		if key, ok := comp.(string); ok {
 			obj, ok := v.(map[string]any)
@@ -163,17 +175,27 @@ func selectOne(v any, path []any, withPaths bool) ([]selected, failure) {
 		}
 		v = arr[i]
 	}
-	s := selected{value: v}
-	if withPaths {
-		s.path = make([]any, len(path))
+	return v, failure{}
+}
+
+// concrete returns path with its indexes as ints: path itself when they already are (as
+// in a parsed query), else a copy.
+func concrete(path []any) []any {
+	for _, c := range path {
+		switch c.(type) {
+		case string, int:
+			continue
+		}
+		out := make([]any, len(path))
 		for i, c := range path {
 			if _, ok := c.(string); !ok {
 				c, _ = index(c)
 			}
-			s.path[i] = c
+			out[i] = c
 		}
+		return out
 	}
-	return []selected{s}, failure{}
+	return path
 }
 
 func extend(p []any, c any, withPaths bool) []any {
