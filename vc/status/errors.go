@@ -32,6 +32,8 @@ var (
 	// ErrMalformed: JSON, base64url, multibase, GZIP or ZLIB that is not well-formed, or a
 	// member of the wrong type.
 	ErrMalformed = errs.ErrMalformed
+	// ErrTooDeep: JSON nested more deeply than 64 levels.
+	ErrTooDeep = errs.ErrTooDeep
 	// ErrUnsupportedFormat: a status entry type this package does not check.
 	ErrUnsupportedFormat = errs.ErrUnsupportedFormat
 	// ErrInvalidOptions: out-of-range arguments to a constructor or builder.

@@ -2,6 +2,7 @@ package status
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"testing"
 )
@@ -103,6 +104,56 @@ func FuzzDecodeTokenList(f *testing.F) {
 		l2, err := DecodeTokenList(again, int(bits), DecodeOptions{MaxBytes: fuzzMaxBytes})
 		if err != nil || !bytes.Equal(l2.lst, l.lst) {
 			t.Fatalf("re-encoded list differs: %v", err)
+		}
+	})
+}
+
+// FuzzParseStatusJSON feeds one JSON document to every JSON parser of the package: the
+// credentialStatus entry, the status claim, the Status List Token payload and the status
+// list credential. Every error is a sentinel; an accepted entry or reference round-trips.
+func FuzzParseStatusJSON(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sentinels := []error{ErrMalformed, ErrTooLarge, ErrTooDeep, ErrStatusIndex, ErrStatusRange, ErrUnsupportedFormat, ErrStatusVerification, ErrInvalidOptions}
+		if es, err := ParseBitstringEntries(data); err != nil {
+			if !isSentinel(err, sentinels...) {
+				t.Fatalf("ParseBitstringEntries: %v", err)
+			}
+		} else {
+			for _, e := range es {
+				b, err := json.Marshal(e)
+				if err != nil {
+					t.Fatalf("marshal accepted entry: %v", err)
+				}
+				e2, err := ParseBitstringEntry(b)
+				if err != nil {
+					t.Fatalf("re-parse %s: %v", b, err)
+				}
+				b2, _ := json.Marshal(e2)
+				if !bytes.Equal(b, b2) {
+					t.Fatalf("round trip %s != %s", b, b2)
+				}
+			}
+		}
+		if r, err := ParseTokenReference(data); err != nil {
+			if !isSentinel(err, sentinels...) {
+				t.Fatalf("ParseTokenReference: %v", err)
+			}
+		} else {
+			b, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r2, err := ParseTokenReference(b); err != nil || r2 != r {
+				t.Fatalf("round trip %+v: %+v %v", r, r2, err)
+			}
+		}
+		if _, err := ParseTokenPayload(data, DecodeOptions{MaxBytes: fuzzMaxBytes}); err != nil && !isSentinel(err, sentinels...) {
+			t.Fatalf("ParseTokenPayload: %v", err)
+		}
+		for _, legacy := range []bool{false, true} {
+			if _, err := parseListCredential(data, legacy, fuzzMaxBytes); err != nil && !isSentinel(err, sentinels...) {
+				t.Fatalf("parseListCredential: %v", err)
+			}
 		}
 	})
 }
