@@ -88,3 +88,10 @@ func edit(t testing.TB, doc []byte, f func(m map[string]any)) []byte {
 }
 
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+// The bombs inflate to one byte past DefaultMaxListBytes; built once, they are slow to
+// compress under the race detector.
+var (
+	gzipBomb = sync.OnceValue(func() []byte { z, _ := gzipBytes(make([]byte, DefaultMaxListBytes+1)); return z })
+	zlibBomb = sync.OnceValue(func() []byte { z, _ := zlibBytes(make([]byte, DefaultMaxListBytes+1)); return z })
+)
