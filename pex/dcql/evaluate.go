@@ -12,11 +12,15 @@ import (
 // vc.Inspect reports for a wallet's credential, or what a verifier learned from a verified
 // one. Nothing here is checked by this package.
 type Credential struct {
-	ID          string         // the wallet's handle for the credential, echoed in results
-	Format      string         // "dc+sd-jwt", "jwt_vc_json", "ldp_vc", "mso_mdoc", ...
-	Claims      map[string]any // the claims as decoded JSON, every disclosure applied
-	VCT         string         // dc+sd-jwt: the vct claim
-	Types       []string       // jwt_vc_json, ldp_vc: the type values, as the query's type_values name them
+	ID     string // the wallet's handle for the credential, echoed in results
+	Format string // "dc+sd-jwt", "jwt_vc_json", "ldp_vc", "mso_mdoc", ...
+	// Claims holds the claims as decoded JSON, every disclosure applied; claims paths start
+	// here. For jwt_vc_json in the VCDM 1.1 JWT encoding it is the vc claim (paths such as
+	// ["credentialSubject", "given_name"], OpenID4VP 1.0 Appendix B.1); for ldp_vc the
+	// credential document; for dc+sd-jwt the payload.
+	Claims      map[string]any
+	VCT         string   // dc+sd-jwt: the vct claim
+	Types       []string // jwt_vc_json, ldp_vc: the type values, compared exactly with type_values
 	Issuer      string
 	Disclosable [][]any // claim paths that are selectively disclosable (SD-JWT)
 	HolderBound bool    // the credential is bound to a key the holder proves possession of
@@ -167,12 +171,23 @@ func (r *Result) byID(id string) *QueryResult {
 	return &QueryResult{ID: id}
 }
 
+// unmet describes a credential query without a match, naming up to five rejections.
 func unmet(qr *QueryResult) string {
 	s := "credential query " + strconv.Quote(qr.ID) + ": no credential matches"
-	for _, rj := range qr.Rejected {
-		if rj.CredentialID == "" {
-			s += " (" + rj.Reason + ")"
+	for i, rj := range qr.Rejected {
+		if i == 5 {
+			s += fmt.Sprintf(" (and %d more)", len(qr.Rejected)-i)
+			break
 		}
+		s += " ("
+		if rj.CredentialID != "" {
+			s += strconv.Quote(rj.CredentialID) + ": "
+		}
+		s += rj.Reason
+		if rj.Path != nil {
+			s += " " + pathString(rj.Path)
+		}
+		s += ")"
 	}
 	return s
 }

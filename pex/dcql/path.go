@@ -91,7 +91,7 @@ func selectPaths(root any, path []any, withPaths bool) ([]selected, failure) {
 					return nil, failure{kind: selMismatch, depth: depth, want: "an object"}
 				}
 				if v, ok := obj[c]; ok {
-					next = append(next, selected{path: extend(s.path, c, withPaths), value: v})
+					next = append(next, selected{path: step(s.path, c, withPaths), value: v})
 				}
 			}
 		case nil:
@@ -101,7 +101,7 @@ func selectPaths(root any, path []any, withPaths bool) ([]selected, failure) {
 					return nil, failure{kind: selMismatch, depth: depth, want: "an array"}
 				}
 				for i, v := range arr {
-					next = append(next, selected{path: extend(s.path, i, withPaths), value: v})
+					next = append(next, selected{path: fork(s.path, i, len(path), withPaths), value: v})
 				}
 			}
 		default:
@@ -115,7 +115,7 @@ func selectPaths(root any, path []any, withPaths bool) ([]selected, failure) {
 					return nil, failure{kind: selMismatch, depth: depth, want: "an array"}
 				}
 				if i < len(arr) {
-					next = append(next, selected{path: extend(s.path, i, withPaths), value: arr[i]})
+					next = append(next, selected{path: step(s.path, i, withPaths), value: arr[i]})
 				}
 			}
 		}
@@ -198,14 +198,25 @@ func concrete(path []any) []any {
 	return path
 }
 
-func extend(p []any, c any, withPaths bool) []any {
+// fork returns a new path: p then c, with room for a path of n components. Every value a
+// null selects gets its own.
+func fork(p []any, c any, n int, withPaths bool) []any {
 	if !withPaths {
 		return nil
 	}
-	out := make([]any, len(p)+1)
+	out := make([]any, len(p)+1, n)
 	copy(out, p)
 	out[len(p)] = c
 	return out
+}
+
+// step extends p by c for a component that selects at most one value from it. p was made
+// by fork and has no other successor, so it grows in place.
+func step(p []any, c any, withPaths bool) []any {
+	if !withPaths {
+		return nil
+	}
+	return append(p, c)
 }
 
 // index returns the array index a path component stands for.
