@@ -51,8 +51,9 @@ func (r *Result) multiple(id string) bool {
 // presented credential meets its credential query (format, meta, holder binding, the
 // requested claims with allowed values, one claim set), only requested query ids appear,
 // at most one credential each unless multiple, and every required credential set (or,
-// without credential_sets, every credential query) is answered. It does not interpret
-// trusted_authorities: the verifier's issuer trust policy does. The error wraps
+// without credential_sets, every credential query) is answered. Set HolderBound only for
+// credentials whose holder proved possession of the bound key in this presentation. It
+// does not interpret trusted_authorities: the verifier's issuer trust policy does. The error wraps
 // [ErrNoMatch] (a [*NoMatchError]) or, for a nil query, [ErrMalformed].
 func CheckResponse(q *Query, presented map[string][]Credential) error {
 	if q == nil || len(q.Credentials) == 0 {
