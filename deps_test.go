@@ -46,8 +46,9 @@ var rules = map[string][]string{
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 	"vc/status":    {"internal/errs", "internal/jsonx", "internal/netguard"},
-	// vc/jsonld canonicalizes with its own RDFC-1.0 code.
-	"vc/jsonld": {"internal/errs"},
+	// vc/jsonld canonicalizes with its own RDFC-1.0 code; json-gold expands behind its
+	// registry-only loader, and no other package may import it.
+	"vc/jsonld": {"internal/errs", "internal/jsonx", "internal/jcs", "github.com/piprate/json-gold"},
 
 	// vc/dataintegrity gets DID resolution and JSON-LD canonicalization from vc as callbacks;
 	// vc/jsonld is the one engine DESIGN.md §2 lets it import.
