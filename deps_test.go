@@ -41,7 +41,7 @@ var rules = map[string][]string{
 
 	// vc is the facade: it wires the engines, and by default resolves the two offline
 	// DID methods.
-	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose", "vc/sdjwt", "vc/dataintegrity"},
+	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose", "vc/sdjwt", "vc/dataintegrity", "vc/status", "internal/jose"},
 	"presentation": {"did", "keys", "vc"},
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
@@ -53,6 +53,11 @@ var rules = map[string][]string{
 	// vc/dataintegrity gets DID resolution and JSON-LD canonicalization from vc as callbacks;
 	// vc/jsonld is the one engine DESIGN.md §2 lets it import.
 	"vc/dataintegrity": {"internal/errs", "internal/jsonx", "internal/jcs", "keys", "did", "vc/jsonld"},
+
+	// pex/dcql matches a format-neutral view of credentials: no format engine, no vc.
+	"pex/dcql": {"internal/errs", "internal/jsonx"},
+	// pex evaluates RFC 9535 JSONPath and JSON Schema filters (DESIGN.md §7).
+	"pex": {"internal/errs", "internal/jsonx", "github.com/theory/jsonpath", "github.com/santhosh-tekuri/jsonschema/v6"},
 }
 
 // programs may use the exported API only.

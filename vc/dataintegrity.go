@@ -102,8 +102,8 @@ func (v *Verifier) verifyCredentialDI(ctx context.Context, data []byte) (*Verifi
 	if err := v.checkValidity(c, v.clock()); err != nil {
 		return nil, err
 	}
-	if len(c.Status) > 0 && !v.skipStatus {
-		return nil, vErr(ReasonStatus, "/credentialStatus", fmt.Errorf("vc: credentialStatus cannot be checked by this version (set SkipStatus to accept it unchecked): %w", ErrStatusVerification))
+	if err := v.checkCredentialStatus(ctx, c); err != nil {
+		return nil, err
 	}
 	first := res.Proofs[0]
 	return &Verified{

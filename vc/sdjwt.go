@@ -112,8 +112,8 @@ func (v *Verifier) verifySDJWT(ctx context.Context, data []byte, want *Expect) (
 		if err := v.checkValidity(c, v.clock()); err != nil {
 			return nil, err
 		}
-		if len(c.Status) > 0 && !v.skipStatus {
-			return nil, vErr(ReasonStatus, "/credentialStatus", fmt.Errorf("vc: credentialStatus cannot be checked by this version (set SkipStatus to accept it unchecked): %w", ErrStatusVerification))
+		if err := v.checkCredentialStatus(ctx, c); err != nil {
+			return nil, err
 		}
 	}
 	if t := sv.Expiry(); !t.IsZero() && out.validTo == nil {
@@ -122,8 +122,8 @@ func (v *Verifier) verifySDJWT(ctx context.Context, data []byte, want *Expect) (
 	if err := v.trust.TrustIssuer(ctx, out.issuer, out.types); err != nil {
 		return nil, vErr(ReasonTrust, "/iss", err)
 	}
-	if sv.Status() != nil && !v.skipStatus {
-		return nil, vErr(ReasonStatus, "/status", fmt.Errorf("vc: the status claim cannot be checked by this version (set SkipStatus to accept it unchecked): %w", ErrStatusVerification))
+	if err := v.checkTokenStatus(ctx, sv.Status(), out.issuer); err != nil {
+		return nil, err
 	}
 	if cnf, ok := sv.Confirmation(); ok && cnf.Key != nil {
 		out.cnf = cnf.Key

@@ -138,7 +138,7 @@ func TestSDJWTFacadeRules(t *testing.T) {
 		{"untrusted issuer", present(alice, "n", want.Audience, now), true, vc.VerifierOptions{Trust: trustOnly(t, mallory.did)}, vc.ErrUntrustedIssuer},
 		{"untrusted for this vct", issued, false, vc.VerifierOptions{Trust: mustTrust(t, vc.TrustedIssuer{ID: iss.did, Types: []string{"urn:other"}})}, vc.ErrUntrustedIssuer},
 		{"zero options trust nobody", issued, false, vc.VerifierOptions{}, vc.ErrUntrustedIssuer},
-		{"status unchecked", pid(t, iss, alice, map[string]any{"status": map[string]any{"status_list": map[string]any{"idx": 1, "uri": "https://example.com/list"}}}), false, trusted, vc.ErrStatusVerification},
+		{"status list not fetchable", pid(t, iss, alice, map[string]any{"status": map[string]any{"status_list": map[string]any{"idx": 1, "uri": "https://example.com/list"}}}), false, trusted, vc.ErrStatusRetrieval},
 		{"SD-JWT not among the formats", issued, false, vc.VerifierOptions{Trust: trustOnly(t, iss.did), Formats: []vc.Format{vc.FormatJWT}}, vc.ErrUnsupportedFormat},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"github.com/credence-dev/credence/keys"
 	vcjose "github.com/credence-dev/credence/vc/jose"
 	"github.com/credence-dev/credence/vc/sdjwt"
+	"github.com/credence-dev/credence/vc/status"
 )
 
 // Default policy values.
@@ -59,9 +60,13 @@ type VerifierOptions struct {
 	// Replay remembers presentation nonces. If nil, an in-memory store per Verifier
 	// (which a verifier running on several machines must replace with a shared one).
 	Replay ReplayStore
-	// SkipStatus accepts credentials with a credentialStatus without checking it. By
-	// default such credentials fail with ErrStatusVerification: status lists are not
-	// checked by this version of the library.
+	// StatusFetcher retrieves status lists (Bitstring Status List credentials, Status
+	// List Tokens), for example status.NewHTTPFetcher with the caller's *http.Client, or
+	// a fetcher serving lists the caller holds. If nil, no list can be fetched and every
+	// credential that declares a status fails with ErrStatusRetrieval, unless SkipStatus.
+	StatusFetcher status.Fetcher
+	// SkipStatus accepts credentials that declare a status without checking it: it gives
+	// up revocation and suspension.
 	SkipStatus bool
 	// SkipHolderBinding accepts presentations whose holder is not a subject of (or
 	// bound by cnf to) the credentials it presents. It gives up the proof that the
@@ -89,6 +94,7 @@ type Verifier struct {
 	limits      Limits
 	formats     []Format
 	sd          *sdjwt.Verifier // nil when no SD-JWT format is allowed
+	status      *status.Checker
 }
 
 // NewVerifier checks opts and makes a Verifier. Contradictory or unsafe options are an
@@ -162,6 +168,9 @@ func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 		return nil, err
 	}
 	v.sd = sd
+	if v.status, err = v.newStatusChecker(opts.StatusFetcher); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -342,8 +351,8 @@ func (v *Verifier) verifyCredentialJWT(ctx context.Context, token []byte) (*Veri
 	if err := v.checkValidity(c, now); err != nil {
 		return nil, err
 	}
-	if len(c.Status) > 0 && !v.skipStatus {
-		return nil, vErr(ReasonStatus, "/credentialStatus", fmt.Errorf("vc: credentialStatus cannot be checked by this version (set SkipStatus to accept it unchecked): %w", ErrStatusVerification))
+	if err := v.checkCredentialStatus(ctx, c); err != nil {
+		return nil, err
 	}
 	return &Verified{
 		format:    formatOf(p.Kind),

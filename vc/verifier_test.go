@@ -285,7 +285,7 @@ func TestCredentialAttacks(t *testing.T) {
 		{"untrusted for this type", forge(t, iss.signer, hdr(""), good), vc.VerifierOptions{Trust: mustTrust(t, vc.TrustedIssuer{ID: iss.did, Types: []string{"DriverLicence"}})}, vc.ErrUntrustedIssuer},
 		{"trusted for this type", forge(t, iss.signer, hdr(""), good), vc.VerifierOptions{Trust: mustTrust(t, vc.TrustedIssuer{ID: iss.did, Types: []string{"IdentityCredential"}})}, nil},
 		{"data model violation", forge(t, iss.signer, hdr(""), strings.Replace(good, `"VerifiableCredential", `, "", 1)), trusted, vc.ErrInvalidType},
-		{"status unchecked", forge(t, iss.signer, hdr(""), strings.Replace(good, `"type"`, `"credentialStatus":{"type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://example.com/list"},"type"`, 1)), trusted, vc.ErrStatusVerification},
+		{"status list not fetchable", forge(t, iss.signer, hdr(""), strings.Replace(good, `"type"`, `"credentialStatus":{"type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://example.com/list"},"type"`, 1)), trusted, vc.ErrStatusRetrieval},
 		{"status skipped", forge(t, iss.signer, hdr(""), strings.Replace(good, `"type"`, `"credentialStatus":{"type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://example.com/list"},"type"`, 1)),
 			vc.VerifierOptions{Trust: trustOnly(t, iss.did), SkipStatus: true}, nil},
 		{"JWT format not allowed", forge(t, iss.signer, hdr(""), good), vc.VerifierOptions{Trust: trustOnly(t, iss.did), Formats: []vc.Format{vc.FormatJWT11}}, vc.ErrUnsupportedFormat},
