@@ -16,5 +16,8 @@ require (
 	github.com/multiformats/go-multicodec v0.10.0 // indirect
 	github.com/piprate/json-gold v0.9.1 // indirect
 	github.com/pquerna/cachecontrol v0.2.0 // indirect
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	github.com/theory/jsonpath v0.12.1 // indirect
 	golang.org/x/sys v0.36.0 // indirect
+	golang.org/x/text v0.14.0 // indirect
 )
