@@ -402,7 +402,7 @@ func guard(f func() error) (err error) {
 // errors to errs.ErrUnknownContext, the others to errs.ErrMalformed. The processor's
 // details are left out, since they quote the input.
 func processorError(step string, err error) error {
-	if errors.Is(err, errs.ErrUnknownContext) || errors.Is(err, errs.ErrTooLarge) ||
+	if errors.Is(err, errs.ErrUnknownContext) || errors.Is(err, errs.ErrTooLarge) || errors.Is(err, errs.ErrMalformed) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}

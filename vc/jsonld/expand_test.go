@@ -79,6 +79,10 @@ func TestExpandAttacks(t *testing.T) {
 		{"scoped context not registered",
 			credential(`[`+v2+`,{"x":{"@id":"https://ex.example/x","@context":"https://evil.example/ctx"}}]`, "", `"x":{"y":1}`), inline, errs.ErrUnknownContext},
 		{"non-boolean @protected", credential(`[`+v2+`,{"@protected":"yes"}]`, "", ""), inline, errs.ErrMalformed},
+		// Inline contexts that make the processor panic.
+		{"non-boolean @protected in a term", credential(`[`+v2+`,{"x":{"@id":"https://ex.example/x","@protected":"yes"}}]`, "", `"x":"y"`), inline, errs.ErrMalformed},
+		{"empty @nest", credential(`[`+v2+`,{"x":{"@id":"https://ex.example/x","@nest":""}}]`, "", `"x":"y"`), inline, errs.ErrMalformed},
+		{"number in @container", credential(`[`+v2+`,{"x":{"@id":"https://ex.example/x","@container":[1]}}]`, "", `"x":"y"`), inline, errs.ErrMalformed},
 
 		// Context order.
 		{"VC context not first", credential(`[`+examplesV2+`,`+v2+`]`, "", ""), first, errs.ErrUnknownContext},
