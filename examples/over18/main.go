@@ -20,6 +20,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/credence-dev/credence/did"
@@ -29,6 +30,7 @@ import (
 	"github.com/credence-dev/credence/presentation"
 	"github.com/credence-dev/credence/vc"
 	"github.com/credence-dev/credence/vc/sdjwt"
+	"github.com/credence-dev/credence/vc/status"
 )
 
 func main() {
@@ -145,6 +147,13 @@ func flow(ctx context.Context) (*report, error) {
 			"birthDate": "2001-04-12",
 			"address": {"street": "1 Main Street", "locality": "Springfield"},
 			"ageOver18": true
+		},
+		"credentialStatus": {
+			"id": "` + statusListURL + `#42",
+			"type": "BitstringStatusListEntry",
+			"statusPurpose": "revocation",
+			"statusListIndex": "42",
+			"statusListCredential": "` + statusListURL + `"
 		}
 	}`))
 	if err != nil {
@@ -164,7 +173,17 @@ func flow(ctx context.Context) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	verifier, err := vc.NewVerifier(vc.VerifierOptions{Resolver: reg, Trust: trust})
+	// The ministry publishes its revocation list; the shop fetches it from there (here an
+	// in-memory host: no network).
+	host := &listHost{lists: map[string][]byte{}}
+	revocations, err := status.NewBitstringList(status.MinBitstringEntries, 1)
+	if err != nil {
+		return nil, err
+	}
+	if err := host.publish(ctx, issuer, revocations); err != nil {
+		return nil, err
+	}
+	verifier, err := vc.NewVerifier(vc.VerifierOptions{Resolver: reg, Trust: trust, StatusFetcher: host})
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +255,34 @@ func flow(ctx context.Context) (*report, error) {
 	}
 	rep.Checks = append(rep.Checks, c)
 
-	// 8. The same promise with selective disclosure: the ministry issues an SD-JWT VC in
+	// 8. The ministry revokes the credential; the shop's next check fails.
+	if err := revocations.Set(42, 1); err != nil {
+		return nil, err
+	}
+	if err := host.publish(ctx, issuer, revocations); err != nil {
+		return nil, err
+	}
+	later, err := vc.NewVerifier(vc.VerifierOptions{Resolver: reg, Trust: trust, StatusFetcher: host}) // a fresh cache
+	if err != nil {
+		return nil, err
+	}
+	want2 := vc.Expect{Nonce: rand.Text(), Audience: want.Audience}
+	again, err := wallet.Present(ctx, [][]byte{token}, presentation.Request{Nonce: want2.Nonce, Audience: want2.Audience})
+	if err != nil {
+		return nil, err
+	}
+	_, err = later.VerifyPresentation(ctx, again, want2)
+	c = check{Format: "vc+jwt in vp+jwt", Step: "after the ministry revokes it", Accepted: err == nil, Hidden: []string{}}
+	if errors.Is(err, vc.ErrRevoked) {
+		c.Error = err.Error()
+		c.Note = "refused as expected: the status list says revoked"
+	} else {
+		rep.OK = false
+		c.Note = fmt.Sprintf("expected ErrRevoked, got %v", err)
+	}
+	rep.Checks = append(rep.Checks, c)
+
+	// 9. The same promise with selective disclosure: the ministry issues an SD-JWT VC in
 	// which every personal claim, and each age answer, is disclosable on its own, bound to
 	// the wallet's key; the wallet discloses only age_equal_or_over.18.
 	if err := sdjwtFlow(ctx, rep, ministry, alice, shop, issuer, wallet); err != nil {
@@ -386,7 +432,8 @@ func printText(w io.Writer, rep *report) {
 	fmt.Fprintln(w, "2. The ministry issues Alice an identity credential with her name, birth date,")
 	fmt.Fprintln(w, "   address and age answers. The wallet presents it to the shop bound to the shop's")
 	fmt.Fprintln(w, "   nonce and identifier; the shop trusts only the ministry. First as vc+jwt (no")
-	fmt.Fprintln(w, "   selective disclosure), then as an SD-JWT VC disclosing only \"18 or over\".")
+	fmt.Fprintln(w, "   selective disclosure, and revocable through a status list), then as an SD-JWT VC")
+	fmt.Fprintln(w, "   disclosing only \"18 or over\".")
 	fmt.Fprintln(w)
 	for i, c := range rep.Checks {
 		verdict := "accepted"
@@ -426,4 +473,45 @@ func short(s string) string {
 		return s
 	}
 	return s[:40] + "..." + s[len(s)-20:]
+}
+
+// statusListURL is where the ministry publishes its revocation list.
+const statusListURL = "https://status.ministry.example/revocation/1"
+
+// listHost is the static host of the ministry's status lists, in memory.
+type listHost struct {
+	mu    sync.Mutex
+	lists map[string][]byte
+}
+
+// Fetch implements status.Fetcher.
+func (h *listHost) Fetch(_ context.Context, url, _ string) ([]byte, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	b, ok := h.lists[url]
+	if !ok {
+		return nil, fmt.Errorf("no list at %s: %w", url, vc.ErrStatusRetrieval)
+	}
+	return b, nil
+}
+
+// publish signs the list as the ministry's status list credential and serves it.
+func (h *listHost) publish(ctx context.Context, issuer *vc.Issuer, list *status.BitstringList) error {
+	raw, err := list.Credential(status.BitstringCredentialOptions{ID: statusListURL, Issuer: issuer.ID(),
+		Purpose: []string{status.PurposeRevocation}, ValidFrom: time.Now().Add(-time.Minute), ValidUntil: time.Now().Add(time.Hour)})
+	if err != nil {
+		return err
+	}
+	c, err := vc.ParseCredential(raw)
+	if err != nil {
+		return err
+	}
+	tok, err := issuer.Issue(ctx, c, vc.FormatJWT, vc.IssueOptions{})
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	h.lists[statusListURL] = tok
+	h.mu.Unlock()
+	return nil
 }

@@ -28,7 +28,7 @@ func TestRunJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK || len(rep.Parties) != 3 || len(rep.Checks) != 4 {
+	if !rep.OK || len(rep.Parties) != 3 || len(rep.Checks) != 5 {
 		t.Fatalf("report: %+v", rep)
 	}
 	if c := rep.Checks[0]; !c.Accepted || c.Over18 == nil || !*c.Over18 {
@@ -37,7 +37,10 @@ func TestRunJSON(t *testing.T) {
 	if rep.Checks[1].Accepted || rep.Checks[2].Accepted {
 		t.Fatalf("replay or foreign audience accepted: %+v", rep.Checks)
 	}
-	sd := rep.Checks[3]
+	if rep.Checks[3].Accepted || !strings.Contains(rep.Checks[3].Error, "revoked") {
+		t.Fatalf("revoked credential: %+v", rep.Checks[3])
+	}
+	sd := rep.Checks[4]
 	if !sd.Accepted || sd.Over18 == nil || !*sd.Over18 {
 		t.Fatalf("SD-JWT check: %+v", sd)
 	}
