@@ -27,6 +27,7 @@ type signer struct {
 	alg string
 }
 
+// Algorithm returns the algorithm taken from the key.
 func (s signer) Algorithm() string { return s.alg }
 
 // SignerFor wraps priv as a Signer, taking the algorithm from its public key. A priv

@@ -40,6 +40,7 @@ func (v *Verifier) verifyStatusListCredential(ctx context.Context, raw []byte, i
 // onlyIssuer trusts one issuer, whatever the types.
 type onlyIssuer string
 
+// TrustIssuer accepts only the one issuer.
 func (o onlyIssuer) TrustIssuer(_ context.Context, issuer string, _ []string) error {
 	if issuer != string(o) {
 		return fmt.Errorf("vc: status list issued by %s, not by %s: %w", issuer, string(o), ErrIssuerMismatch)

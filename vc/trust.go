@@ -92,11 +92,13 @@ func (t *TrustList) TrustIssuer(_ context.Context, issuer string, types []string
 // anyIssuer is the IssuerTrust behind VerifierOptions.AcceptAnyIssuer.
 type anyIssuer struct{}
 
+// TrustIssuer accepts every issuer.
 func (anyIssuer) TrustIssuer(context.Context, string, []string) error { return nil }
 
 // noIssuer is the IssuerTrust of a verifier configured with none.
 type noIssuer struct{}
 
+// TrustIssuer refuses every issuer.
 func (noIssuer) TrustIssuer(_ context.Context, issuer string, _ []string) error {
 	return fmt.Errorf("vc: issuer %s: no trusted issuers configured (VerifierOptions.Trust): %w", issuer, ErrUntrustedIssuer)
 }

@@ -1,8 +1,8 @@
 // Package netguard is the one way Credence code talks to the network: every outbound
 // HTTP request of the library goes through a [Guard].
 //
-// The caller supplies an *http.Client (library code never uses http.DefaultClient), and
-// [New] turns it into a guarded one:
+// The caller supplies an *http.Client (library code never falls back to the standard
+// library's default client), and [New] turns it into a guarded one:
 //
 //	g, err := netguard.New(httpClient, netguard.Options{MaxBodyBytes: 256 << 10})
 //	if err != nil {

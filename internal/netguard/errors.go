@@ -38,8 +38,10 @@ func newStatusError(code int) *StatusError {
 	return e
 }
 
+// Error names the HTTP status.
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("HTTP status %d: %v", e.Code, e.Err)
 }
 
+// Unwrap returns the sentinel.
 func (e *StatusError) Unwrap() error { return e.Err }

@@ -267,6 +267,7 @@ type checkedTransport struct {
 	opts Options
 }
 
+// RoundTrip checks the request URL, then sends it through the guarded transport.
 func (t *checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := checkURL(req.URL, t.opts); err != nil {
 		if req.Body != nil {

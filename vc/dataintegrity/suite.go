@@ -124,11 +124,19 @@ func suiteByName(name string) *suite {
 	return nil
 }
 
-func (s *suite) Name() string      { return s.name }
+// Name returns the cryptosuite name.
+func (s *suite) Name() string { return s.name }
+
+// ProofType returns the proof type the suite signs.
 func (s *suite) ProofType() string { return s.proofType }
-func (s *suite) RDFC() bool        { return s.rdfc }
-func (s *suite) VerifyOnly() bool  { return s.verifyOnly }
-func (s *suite) sealed()           {}
+
+// RDFC reports whether the suite canonicalizes with RDFC-1.0.
+func (s *suite) RDFC() bool { return s.rdfc }
+
+// VerifyOnly reports whether the suite only verifies (legacy suites).
+func (s *suite) VerifyOnly() bool { return s.verifyOnly }
+
+func (s *suite) sealed() {}
 
 // algorithm returns the JOSE name of the signature algorithm for pub and the size of its
 // raw signatures. The key decides, and it must be of the suite's family.
@@ -151,6 +159,7 @@ func (s *suite) algorithm(pub crypto.PublicKey) (string, int, error) {
 	return "", 0, fmt.Errorf("dataintegrity: %s with a %s key: %w", s.name, kt, ErrAlgorithmKeyMismatch)
 }
 
+// Hash returns the digest the suite uses with pub.
 func (s *suite) Hash(pub crypto.PublicKey) (crypto.Hash, error) {
 	alg, _, err := s.algorithm(pub)
 	if err != nil {
@@ -162,6 +171,7 @@ func (s *suite) Hash(pub crypto.PublicKey) (crypto.Hash, error) {
 	return crypto.SHA256, nil
 }
 
+// Canonicalize returns the canonical form of v (JCS, or RDFC-1.0 through canon).
 func (s *suite) Canonicalize(ctx context.Context, v map[string]any, h crypto.Hash, canon Canonicalizer) ([]byte, error) {
 	return s.canonicalize(ctx, v, h, canon, 0)
 }
@@ -185,6 +195,7 @@ func (s *suite) canonicalize(ctx context.Context, v map[string]any, h crypto.Has
 	return b, nil
 }
 
+// HashData returns hash(proof configuration) followed by hash(document).
 func (s *suite) HashData(h crypto.Hash, proofConfig, document []byte) []byte {
 	return appendDigest(appendDigest(make([]byte, 0, 2*h.Size()), h, proofConfig), h, document)
 }
@@ -198,6 +209,7 @@ func appendDigest(dst []byte, h crypto.Hash, data []byte) []byte {
 	return append(dst, d[:]...)
 }
 
+// SignHash signs the hash data.
 func (s *suite) SignHash(signer keys.Signer, hashData []byte) ([]byte, error) {
 	if signer == nil {
 		return nil, fmt.Errorf("dataintegrity: nil signer: %w", ErrInvalidKey)
@@ -212,6 +224,7 @@ func (s *suite) SignHash(signer keys.Signer, hashData []byte) ([]byte, error) {
 	return sig, nil
 }
 
+// VerifyHash verifies a signature over the hash data.
 func (s *suite) VerifyHash(pub crypto.PublicKey, hashData, sig []byte) error {
 	alg, size, err := s.algorithm(pub)
 	if err != nil {

@@ -121,6 +121,9 @@ func (a *FileAllocator) Allocate(ctx context.Context) (int, error) {
 	// The r-th free index for a uniform r: every free index is equally likely, however
 	// full the list is.
 	i := a.nthFree(uniform(free))
+	if i < 0 {
+		return 0, fmt.Errorf("status: allocator state inconsistent: %w", ErrListFull)
+	}
 	off, err := a.f.Seek(0, io.SeekCurrent)
 	if err != nil {
 		return 0, fmt.Errorf("status: recording allocation: %w", err)
@@ -140,7 +143,8 @@ func (a *FileAllocator) Allocate(ctx context.Context) (int, error) {
 	return i, nil
 }
 
-// nthFree returns the index of the r-th (from 0) free entry.
+// nthFree returns the index of the r-th (from 0) free entry, or -1 if there is none
+// (which the free count rules out).
 func (a *FileAllocator) nthFree(r int) int {
 	for w, word := range a.used {
 		n := 64
@@ -164,7 +168,7 @@ func (a *FileAllocator) nthFree(r int) int {
 			freeWord &^= 1 << b
 		}
 	}
-	panic("status: allocator bitmap inconsistent")
+	return -1
 }
 
 // Allocated returns how many indices have been handed out.
