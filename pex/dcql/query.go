@@ -2,6 +2,7 @@ package dcql
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -67,7 +68,7 @@ type Meta struct {
 	VCTValues    []string   // dc+sd-jwt: allowed vct values
 	TypeValues   [][]string // jwt_vc_json, ldp_vc: alternatives, each a set of types that must all be present
 	DoctypeValue string     // mso_mdoc
-	// Members lists every member name of meta, those above included, so that a
+	// Members lists every member name of meta, sorted, those above included, so that a
 	// constraint this package does not understand is never silently dropped.
 	Members []string
 }
@@ -270,6 +271,7 @@ func parseMeta(format string, meta map[string]any) (Meta, error) {
 	for k := range meta {
 		m.Members = append(m.Members, k)
 	}
+	slices.Sort(m.Members)
 	var err error
 	switch format {
 	case FormatSDJWTVC: // Appendix B.3.5
@@ -461,6 +463,7 @@ type prefixed struct {
 	err   error
 }
 
+// Error returns the message with its prefix.
 func (e *prefixed) Error() string {
 	msg := e.err.Error()
 	if rest, ok := strings.CutPrefix(msg, "dcql: "); ok {
