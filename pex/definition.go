@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -77,7 +78,7 @@ type SubmissionRequirement struct {
 // ParseDefinition parses and validates a presentation definition (the object itself, not
 // an envelope) with the default [Limits], compiling its paths and filters. Errors wrap
 // [ErrMalformed], [ErrTooLarge], [ErrTooDeep], [ErrUnsupportedPath],
-// [ErrUnsupportedSchema] or [ErrRemoteReference].
+// [ErrUnsupportedSchema], [ErrUnsafePattern] or [ErrRemoteReference].
 func ParseDefinition(data []byte) (*Definition, error) {
 	return ParseDefinitionLimits(data, Limits{})
 }
@@ -275,6 +276,47 @@ func simplePath(jp *jsonpath.Path) []any {
 	return out
 }
 
+// checkPatterns makes sure every regular expression of a filter (pattern,
+// patternProperties) compiles as RE2, which runs in linear time: one that needs
+// backtracking (back-references, look-around) is ErrUnsafePattern. Literal data (const,
+// enum, default, examples) is not searched.
+func checkPatterns(v any) error {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			switch k {
+			case "const", "enum", "default", "examples":
+				continue
+			case "pattern":
+				if p, ok := x.(string); ok {
+					if _, err := regexp.Compile(p); err != nil {
+						return fmt.Errorf("pex: filter pattern: %v: %w", err, ErrUnsafePattern)
+					}
+					continue
+				}
+			case "patternProperties":
+				if props, ok := x.(map[string]any); ok {
+					for p := range props {
+						if _, err := regexp.Compile(p); err != nil {
+							return fmt.Errorf("pex: filter patternProperties: %v: %w", err, ErrUnsafePattern)
+						}
+					}
+				}
+			}
+			if err := checkPatterns(x); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if err := checkPatterns(x); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 const filterURL = "urn:credence:pex:filter"
 
 // noLoader refuses every reference outside the filter, and remembers that it did.
@@ -288,6 +330,9 @@ func (l *noLoader) Load(url string) (any, error) {
 // compileFilter compiles a filter as a JSON Schema (draft 7 unless it names another
 // draft), with no loader: any $ref outside the filter fails.
 func compileFilter(filter map[string]any) (*jsonschema.Schema, error) {
+	if err := checkPatterns(filter); err != nil {
+		return nil, err
+	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft7)
 	loader := &noLoader{}

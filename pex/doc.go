@@ -22,6 +22,7 @@
 //
 // A definition is untrusted input: its size, nesting and counts are bounded; JSONPath is
 // RFC 9535 (no script expressions); filters are JSON Schema without remote references
-// ([ErrRemoteReference]) and with RE2 regular expressions, which run in linear time.
+// ([ErrRemoteReference]) and with RE2 regular expressions, which run in linear time (a
+// pattern that needs backtracking is [ErrUnsafePattern]).
 // Nothing is fetched or executed.
 package pex

@@ -15,6 +15,7 @@ var (
 	ErrUnsupportedPath   = errs.ErrUnsupportedPath   // a path that is not RFC 9535 JSONPath
 	ErrUnsupportedSchema = errs.ErrUnsupportedSchema // a filter that does not compile
 	ErrRemoteReference   = errs.ErrRemoteReference   // a filter with a $ref outside itself
+	ErrUnsafePattern     = errs.ErrUnsafePattern     // a filter regular expression that needs backtracking
 	ErrNoMatch           = errs.ErrNoMatch           // credentials or a submission that do not satisfy a definition
 )
 

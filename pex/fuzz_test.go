@@ -16,7 +16,7 @@ func FuzzParseDefinition(f *testing.F) {
 		{ID: "x", Format: "ldp_vc", Claims: map[string]any{"a": []any{map[string]any{"b": 2.0}}, "credentialSubject": map[string]any{"account": "DE1", "employer": "E", "salary": 50000.0}}},
 		{ID: "y", Format: "vc+sd-jwt", SelectiveDisclosure: true, Claims: map[string]any{"credentialSubject": map[string]any{"account": "DE2"}}},
 	}
-	sentinels := []error{pex.ErrMalformed, pex.ErrTooLarge, pex.ErrTooDeep, pex.ErrUnsupportedPath, pex.ErrUnsupportedSchema, pex.ErrRemoteReference}
+	sentinels := []error{pex.ErrMalformed, pex.ErrTooLarge, pex.ErrTooDeep, pex.ErrUnsupportedPath, pex.ErrUnsupportedSchema, pex.ErrRemoteReference, pex.ErrUnsafePattern}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		def, err := pex.ParseDefinition(data)
 		if err != nil {
