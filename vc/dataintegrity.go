@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,13 +14,35 @@ import (
 	"github.com/credence-dev/credence/did"
 	"github.com/credence-dev/credence/keys"
 	"github.com/credence-dev/credence/vc/dataintegrity"
+	"github.com/credence-dev/credence/vc/jsonld"
 )
 
 // FormatDataIntegrity is a credential or presentation secured with a W3C Data Integrity
-// proof (DataIntegrityProof): eddsa-jcs-2022 and ecdsa-jcs-2019 today; the RDFC suites
-// (eddsa-rdfc-2022, ecdsa-rdfc-2019) need JSON-LD canonicalization, which this version
-// does not wire yet, and are refused with ErrUnsupportedProof.
+// proof (DataIntegrityProof): eddsa-jcs-2022, ecdsa-jcs-2019, eddsa-rdfc-2022 and
+// ecdsa-rdfc-2019 (JSON-LD with embedded, hash-pinned contexts only, then bounded
+// RDFC-1.0), and the legacy Ed25519Signature2020 (verify only).
 const FormatDataIntegrity Format = "di"
+
+// canonicalizer returns the RDFC-1.0 canonical N-Quads of a JSON-LD document, using only
+// the contexts in c: an unknown context, an inline context or a term no context defines
+// is an error, and canonicalization is bounded and cancellable.
+func canonicalizer(c *jsonld.Contexts) dataintegrity.Canonicalizer {
+	return func(ctx context.Context, doc map[string]any, h crypto.Hash) ([]byte, error) {
+		data, err := json.Marshal(doc)
+		if err != nil {
+			return nil, fmt.Errorf("vc: JSON-LD document: %v: %w", err, ErrMalformed)
+		}
+		quads, err := jsonld.ToRDF(ctx, data, c, jsonld.Options{})
+		if err != nil {
+			return nil, err
+		}
+		canon, err := jsonld.Canonicalize(ctx, quads, jsonld.CanonOptions{Hash: h})
+		if err != nil {
+			return nil, err
+		}
+		return canon.NQuads(), nil
+	}
+}
 
 // isDataIntegrity reports whether a decoded JSON document carries an embedded proof
 // rather than being an envelope.
@@ -60,7 +83,7 @@ func (v *Verifier) diKeys(subject string) dataintegrity.KeyFunc {
 func (v *Verifier) diOptions(subject, purpose string, want Expect) dataintegrity.VerifyOptions {
 	return dataintegrity.VerifyOptions{
 		Key: v.diKeys(subject), Purpose: purpose, Challenge: want.Challenge, Domain: want.Domain,
-		Now: v.clock, Skew: v.skew,
+		Now: v.clock, Skew: v.skew, Canonicalize: canonicalizer(v.contexts),
 		AllowedSuites: v.diSuites(),
 	}
 }
@@ -209,6 +232,6 @@ func signDI(ctx context.Context, s keys.Signer, vm string, data []byte, suite, p
 	}
 	return dataintegrity.Sign(ctx, data, s, dataintegrity.ProofOptions{
 		Cryptosuite: suite, VerificationMethod: vm, ProofPurpose: purpose, Created: created.UTC().Truncate(time.Second),
-		Challenge: challenge, Domain: domain,
+		Challenge: challenge, Domain: domain, Canonicalize: canonicalizer(jsonld.DefaultContexts()),
 	})
 }

@@ -84,7 +84,7 @@ func TestDataIntegrityRules(t *testing.T) {
 		{"zero options", signed, vc.VerifierOptions{}, vc.ErrUntrustedIssuer},
 		{"wrong purpose", relabel("proofPurpose", "authentication"), trusted, vc.ErrProofPurpose},
 		{"key of another DID", relabel("verificationMethod", other.kid), trusted, vc.ErrIssuerMismatch},
-		{"rdfc suite without JSON-LD", relabel("cryptosuite", "eddsa-rdfc-2022"), trusted, vc.ErrUnsupportedProof},
+		{"relabelled jcs to rdfc", relabel("cryptosuite", "eddsa-rdfc-2022"), trusted, vc.ErrInvalidSignature},
 		{"unknown suite", relabel("cryptosuite", "eddsa-2099"), trusted, vc.ErrUnsupportedProof},
 		{"created in the future", relabel("created", "2030-01-01T00:00:00Z"), trusted, vc.ErrIssuedInFuture},
 		{"EdDSA not allowed", signed, vc.VerifierOptions{Trust: trustOnly(t, iss.did), Algorithms: []string{keys.ES256}}, vc.ErrAlgorithmNotAllowed},
@@ -94,6 +94,36 @@ func TestDataIntegrityRules(t *testing.T) {
 			_, err := verifier(t, tc.opts).VerifyCredential(ctx, tc.data)
 			if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
 				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDataIntegrityRDFC(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		kt    keys.KeyType
+		suite string
+	}{{keys.Ed25519, "eddsa-rdfc-2022"}, {keys.P256, "ecdsa-rdfc-2019"}, {keys.P384, "ecdsa-rdfc-2019"}} {
+		t.Run(tc.suite+"/"+string(tc.kt), func(t *testing.T) {
+			iss, alice := newParty(t, tc.kt), newParty(t, keys.Ed25519)
+			signed := issueDI(t, iss, parseCredential(t, credentialJSON("", alice.did)), tc.suite)
+			v := verifier(t, vc.VerifierOptions{Trust: trustOnly(t, iss.did)})
+			got, err := v.VerifyCredential(ctx, signed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Proof().Algorithm != tc.suite {
+				t.Fatalf("suite %s", got.Proof().Algorithm)
+			}
+			// A property no context defines would be dropped by JSON-LD, so unsigned: refused.
+			added := strings.Replace(string(signed), `"ageOver18":true`, `"ageOver18":true,"undefinedTerm":1`, 1)
+			if _, err := v.VerifyCredential(ctx, []byte(added)); !errors.Is(err, vc.ErrUnknownContext) && !errors.Is(err, vc.ErrInvalidSignature) {
+				t.Fatalf("undefined term: %v", err)
+			}
+			tampered := strings.Replace(string(signed), `"name":"Alice"`, `"name":"Mallory"`, 1)
+			if _, err := v.VerifyCredential(ctx, []byte(tampered)); !errors.Is(err, vc.ErrInvalidSignature) {
+				t.Fatalf("tampered: %v", err)
 			}
 		})
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/credence-dev/credence/internal/jsonx"
 	"github.com/credence-dev/credence/keys"
 	vcjose "github.com/credence-dev/credence/vc/jose"
+	"github.com/credence-dev/credence/vc/jsonld"
 	"github.com/credence-dev/credence/vc/sdjwt"
 	"github.com/credence-dev/credence/vc/status"
 )
@@ -72,6 +73,10 @@ type VerifierOptions struct {
 	// bound by cnf to) the credentials it presents. It gives up the proof that the
 	// presenter is the person the credential is about.
 	SkipHolderBinding bool
+	// Contexts are the JSON-LD contexts Data Integrity proofs with RDFC suites may use. If
+	// nil, jsonld.DefaultContexts(): the embedded, hash-pinned W3C contexts; nothing is
+	// ever fetched.
+	Contexts *jsonld.Contexts
 	// Limits bounds untrusted input; zero fields take the defaults.
 	Limits Limits
 	// Formats, if not empty, is the allow-list of formats.
@@ -95,6 +100,7 @@ type Verifier struct {
 	formats     []Format
 	sd          *sdjwt.Verifier // nil when no SD-JWT format is allowed
 	status      *status.Checker
+	contexts    *jsonld.Contexts
 }
 
 // NewVerifier checks opts and makes a Verifier. Contradictory or unsafe options are an
@@ -162,6 +168,10 @@ func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 	v.replay = opts.Replay
 	if v.replay == nil {
 		v.replay = NewMemoryReplayStore(0, v.clock)
+	}
+	v.contexts = opts.Contexts
+	if v.contexts == nil {
+		v.contexts = jsonld.DefaultContexts()
 	}
 	sd, err := v.newSDJWTVerifier()
 	if err != nil {
