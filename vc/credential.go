@@ -221,7 +221,21 @@ func (c *Credential) UnmarshalJSON(data []byte) error {
 	if err := checkJSON(data); err != nil {
 		return err
 	}
-	data = bytes.Clone(data) // Extra and the other raw members share this copy
+	return c.decode(bytes.Clone(data)) // Extra and the other raw members share this copy
+}
+
+// parseCheckedCredential is ParseCredential for a document that the caller has already
+// checked as strict JSON within the default limits (a vc+jwt payload that vc/jose
+// validated) and that nothing else will modify: it skips the second check and copy.
+func parseCheckedCredential(data []byte) (*Credential, error) {
+	c := new(Credential)
+	if err := c.decode(data); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Credential) decode(data []byte) error {
 	v := data[skipSpace(data, 0):]
 	if kind(v) != '{' {
 		return malformedAt("", "a credential must be a JSON object")
