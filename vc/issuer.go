@@ -2,6 +2,7 @@ package vc
 
 import (
 	"context"
+	"crypto"
 	"fmt"
 	"strings"
 	"time"
@@ -73,6 +74,12 @@ type IssueOptions struct {
 	// Cryptosuite is the Data Integrity suite for FormatDataIntegrity. If empty,
 	// eddsa-jcs-2022 for Ed25519 keys and ecdsa-jcs-2019 for P-256 and P-384 keys.
 	Cryptosuite string
+	// Disclose lists, for FormatSDJWT (vc+sd-jwt), the claims of the credential that are
+	// selectively disclosable, such as {"credentialSubject", "birthDate"}. The VCDM
+	// members a verifier needs (@context, type, issuer, validity, status) cannot be.
+	Disclose []ClaimPath
+	// Holder, for FormatSDJWT, binds the credential to the holder's key (cnf.jwk).
+	Holder crypto.PublicKey
 }
 
 // Issue validates c and signs it in format f (FormatJWT: a vc+jwt of a VCDM 2.0
@@ -105,6 +112,11 @@ func (i *Issuer) Issue(ctx context.Context, c *Credential, f Format, opts IssueO
 	switch f {
 	case FormatDataIntegrity:
 		return signDI(ctx, i.signer, i.keyID, data, opts.Cryptosuite, dataintegrity.PurposeAssertionMethod, i.clock(), "", "")
+	case FormatSDJWT:
+		if cc.Version() != V2 {
+			return nil, vErr(ReasonDataModel, "/@context", fmt.Errorf("vc: %s needs a VCDM 2.0 credential: %w", f, ErrUnsupportedFormat))
+		}
+		return issueVCSDJWT(i, data, opts)
 	case FormatJWT:
 		if cc.Version() != V2 {
 			return nil, vErr(ReasonDataModel, "/@context", fmt.Errorf("vc: %s needs a VCDM 2.0 credential: %w", f, ErrUnsupportedFormat))

@@ -66,7 +66,7 @@ func (v *Verifier) newSDJWTVerifier() (*sdjwt.Verifier, error) {
 		return nil, nil
 	}
 	return sdjwt.NewVerifier(issuerKey, sdjwt.VerifierOptions{
-		Kinds: kinds, Algorithms: v.algs, AllowX5C: v.allowX5C, HolderKey: holderKey,
+		Kinds: kinds, Algorithms: v.algs, AllowX5C: v.allowX5C, HolderKey: holderKey, AllowLegacyVCType: v.legacySDJWT,
 		Clock: v.clock, ClockSkew: v.skew, KeyBindingMaxAge: v.maxAge, KeyBindingSkew: v.skew,
 		MaxBytes: v.limits.maxBytes(), MaxDepth: v.limits.MaxDepth,
 	})
@@ -238,4 +238,30 @@ func PresentSDJWT(ctx context.Context, issued []byte, disclose []ClaimPath, hold
 		return nil, fmt.Errorf("vc: an SD-JWT presentation needs the holder's key, a nonce and an audience: %w", ErrInvalidOptions)
 	}
 	return sdjwt.Present(issued, disclose, sdjwt.PresentOptions{Holder: holder, Nonce: o.Nonce, Audience: o.Audience, IssuedAt: o.IssuedAt})
+}
+
+// vcdmPlain are the members of a VCDM credential that stay in plain text in a vc+sd-jwt:
+// a verifier needs them to apply the data model, trust and status.
+var vcdmPlain = []string{"@context", "type", "issuer", "validFrom", "validUntil", "credentialStatus", "credentialSchema", "id"}
+
+// issueVCSDJWT secures a VCDM 2.0 credential (its JSON) as a vc+sd-jwt.
+func issueVCSDJWT(i *Issuer, data []byte, opts IssueOptions) ([]byte, error) {
+	var claims map[string]any
+	if err := json.Unmarshal(data, &claims); err != nil {
+		return nil, fmt.Errorf("vc: credential JSON: %v: %w", err, ErrMalformed)
+	}
+	for _, p := range opts.Disclose {
+		if len(p) > 0 {
+			if name, ok := p[0].(string); ok && slices.Contains(vcdmPlain, name) {
+				return nil, fmt.Errorf("vc: %s of a vc+sd-jwt cannot be selectively disclosable: %w", name, ErrReservedClaimDisclosed)
+			}
+		}
+	}
+	frame, err := sdjwt.PathFrame(opts.Disclose...)
+	if err != nil {
+		return nil, err
+	}
+	return sdjwt.Issue(i.signer, claims, frame, sdjwt.IssueOptions{
+		Kind: sdjwt.VCDMCredential, KeyID: i.keyID, Holder: opts.Holder, IssuedAt: i.clock(), Expiry: opts.Expiry,
+	})
 }

@@ -204,3 +204,60 @@ func TestSDJWTTrustBeforeKeys(t *testing.T) {
 		t.Fatalf("trusted: %v, %d lookups", err, counter.n)
 	}
 }
+
+func TestVCSDJWT(t *testing.T) {
+	ctx := context.Background()
+	iss, alice := newParty(t, keys.Ed25519), newParty(t, keys.P256)
+	c := parseCredential(t, credentialJSON("", alice.did))
+	i, err := vc.NewIssuer(iss.signer, iss.kid, vc.IssuerOptions{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := i.Issue(ctx, c, vc.FormatSDJWT, vc.IssueOptions{
+		Disclose: []vc.ClaimPath{{"credentialSubject", "name"}, {"credentialSubject", "ageOver18"}}, Holder: alice.signer.Public()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := verifier(t, vc.VerifierOptions{Trust: mustTrust(t, vc.TrustedIssuer{ID: iss.did, Types: []string{"IdentityCredential"}})})
+	got, err := v.VerifyCredential(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Format() != vc.FormatSDJWT || got.Issuer() != iss.did {
+		t.Fatalf("verified %s %s", got.Format(), got.Issuer())
+	}
+	want := vc.Expect{Nonce: "n", Audience: "https://shop.example"}
+	vp, err := vc.PresentSDJWT(ctx, tok, []vc.ClaimPath{{"credentialSubject", "ageOver18"}}, alice.signer,
+		vc.PresentationOptions{Nonce: want.Nonce, Audience: want.Audience, IssuedAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := v.VerifyPresentation(ctx, vp, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := p.Credentials()[0].Claims()["credentialSubject"].(map[string]any)
+	if subject["ageOver18"] != true || subject["name"] != nil {
+		t.Fatalf("subject %v", subject)
+	}
+	if _, err := i.Issue(ctx, c, vc.FormatSDJWT, vc.IssueOptions{Disclose: []vc.ClaimPath{{"issuer"}}}); !errors.Is(err, vc.ErrReservedClaimDisclosed) {
+		t.Fatalf("disclosable issuer: %v", err)
+	}
+}
+
+func TestLegacySDJWTVCType(t *testing.T) {
+	ctx := context.Background()
+	iss, alice := newParty(t, keys.Ed25519), newParty(t, keys.Ed25519)
+	tok, err := sdjwt.Issue(iss.signer, map[string]any{"iss": iss.did, "vct": "urn:example:age", "age_over_18": true},
+		sdjwt.Frame{}, sdjwt.IssueOptions{LegacyVCType: true, KeyID: iss.kid, Holder: alice.signer.Public(), IssuedAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := verifier(t, vc.VerifierOptions{Trust: trustOnly(t, iss.did)}).VerifyCredential(ctx, tok); err == nil {
+		t.Fatal("typ vc+sd-jwt with a vct payload accepted by default")
+	}
+	got, err := verifier(t, vc.VerifierOptions{Trust: trustOnly(t, iss.did), AllowLegacySDJWTVC: true}).VerifyCredential(ctx, tok)
+	if err != nil || got.Format() != vc.FormatSDJWTVC {
+		t.Fatalf("with AllowLegacySDJWTVC: %v", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,13 +33,14 @@ import (
 const joseSuite = "w3c-vc-jose-cose"
 
 type joseSuiteCase struct {
-	Name           string `json:"name"`
-	Number         int    `json:"number"`
-	InputFile      string `json:"input_file"`
-	KeyFile        string `json:"key_file"`
-	Fn             string `json:"fn"`
-	Feature        string `json:"feature"`
-	ExpectedResult string `json:"expected_result"`
+	Name           string   `json:"name"`
+	Number         int      `json:"number"`
+	InputFile      string   `json:"input_file"`
+	KeyFile        string   `json:"key_file"`
+	Fn             string   `json:"fn"`
+	Feature        string   `json:"feature"`
+	ExpectedResult string   `json:"expected_result"`
+	Disclose       []string `json:"disclosure_paths"`
 }
 
 // suiteVM is one vm-*.json verification method of the suite.
@@ -158,6 +160,8 @@ func (r *suiteRun) runCase(t *testing.T, c joseSuiteCase, input []byte, vm suite
 	switch {
 	case strings.HasSuffix(c.Feature, "_sdjwt") && c.Fn == "verify":
 		return suiteSDJWT, r.sdjwtCase(t, c, input, vm, presentation)
+	case strings.HasSuffix(c.Feature, "_sdjwt") && !presentation:
+		return suiteSDJWT, sdjwtIssueCase(t, c, input, vm)
 	case strings.HasSuffix(c.Feature, "_sdjwt"):
 		return suiteSDJWT, refuseFormat(t, c, input, presentation, "sd-jwt")
 	case strings.HasSuffix(c.Feature, "_cose"):
@@ -636,4 +640,64 @@ func stringIAT(t *testing.T, sd []byte) bool {
 	}
 	_, ok := claims["iat"].(string)
 	return ok
+}
+
+// sdjwtIssueCase secures the suite's credential as a vc+sd-jwt with the case's
+// disclosure paths, with the vm's key, and verifies it as issued through a StaticKeys.
+func sdjwtIssueCase(t *testing.T, c joseSuiteCase, input []byte, vm suiteVM) string {
+	ctx := context.Background()
+	s, err := keys.ParsePrivateJWK(vm.secret)
+	if err != nil {
+		if !errors.Is(err, keys.ErrUnsupportedKeyType) {
+			t.Fatalf("#%d: secret key: %v", c.Number, err)
+		}
+		return "out of policy: secret key refused: ErrUnsupportedKeyType"
+	}
+	cred, err := vc.ParseCredential(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []vc.ClaimPath
+	for _, d := range c.Disclose {
+		paths = append(paths, dottedPath(d))
+	}
+	i, err := vc.NewIssuer(s, vm.kid, vc.IssuerOptions{ID: cred.Issuer.ID, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := i.Issue(ctx, cred, vc.FormatSDJWT, vc.IssueOptions{Disclose: paths})
+	if err != nil {
+		t.Fatalf("#%d: issuing: %v", c.Number, err)
+	}
+	var sk vc.StaticKeys
+	if err := sk.Add(cred.Issuer.ID, vm.kid, vm.pub); err != nil {
+		t.Fatal(err)
+	}
+	got, err := verifier(t, vc.VerifierOptions{Keys: &sk, Trust: trustOnly(t, cred.Issuer.ID), SkipStatus: true}).VerifyCredential(ctx, tok)
+	if err != nil {
+		t.Fatalf("#%d: verifying our vc+sd-jwt: %v", c.Number, err)
+	}
+	in, err := vc.Inspect(tok)
+	if err != nil || len(in.Disclosable) != len(paths) {
+		t.Fatalf("#%d: %d disclosable claims, want %d (%v)", c.Number, len(in.Disclosable), len(paths), err)
+	}
+	return fmt.Sprintf("issued as %s with %d disclosable claims and verified", got.Format(), len(paths))
+}
+
+// dottedPath reads the suite's "credentialSubject.phoneNumbers[0]" paths.
+func dottedPath(s string) vc.ClaimPath {
+	var p vc.ClaimPath
+	for _, part := range strings.Split(s, ".") {
+		name, idx, ok := strings.Cut(part, "[")
+		if name != "" {
+			p = append(p, name)
+		}
+		if ok {
+			n, err := strconv.Atoi(strings.TrimSuffix(idx, "]"))
+			if err == nil {
+				p = append(p, n)
+			}
+		}
+	}
+	return p
 }

@@ -69,6 +69,10 @@ type VerifierOptions struct {
 	// SkipStatus accepts credentials that declare a status without checking it: it gives
 	// up revocation and suspension.
 	SkipStatus bool
+	// AllowLegacySDJWTVC accepts SD-JWT VCs with typ vc+sd-jwt and a vct payload, as
+	// drafts of SD-JWT VC before -06 wrote them. By default only dc+sd-jwt is an SD-JWT
+	// VC, and vc+sd-jwt is the VC-JOSE-COSE format with a VCDM payload.
+	AllowLegacySDJWTVC bool
 	// SkipHolderBinding accepts presentations whose holder is not a subject of (or
 	// bound by cnf to) the credentials it presents. It gives up the proof that the
 	// presenter is the person the credential is about.
@@ -101,13 +105,14 @@ type Verifier struct {
 	sd          *sdjwt.Verifier // nil when no SD-JWT format is allowed
 	status      *status.Checker
 	contexts    *jsonld.Contexts
+	legacySDJWT bool
 }
 
 // NewVerifier checks opts and makes a Verifier. Contradictory or unsafe options are an
 // error.
 func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 	v := &Verifier{
-		allowX5C: opts.AllowX5C, skipStatus: opts.SkipStatus, skipBinding: opts.SkipHolderBinding,
+		allowX5C: opts.AllowX5C, skipStatus: opts.SkipStatus, skipBinding: opts.SkipHolderBinding, legacySDJWT: opts.AllowLegacySDJWTVC,
 		limits: opts.Limits, formats: slices.Clone(opts.Formats),
 	}
 	switch {
