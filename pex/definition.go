@@ -322,6 +322,7 @@ const filterURL = "urn:credence:pex:filter"
 // noLoader refuses every reference outside the filter, and remembers that it did.
 type noLoader struct{ refused bool }
 
+// Load refuses every URL: filters may not reference remote schemas.
 func (l *noLoader) Load(url string) (any, error) {
 	l.refused = true
 	return nil, fmt.Errorf("pex: filter references %q: %w", url, ErrRemoteReference)

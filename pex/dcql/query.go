@@ -472,6 +472,7 @@ func (e *prefixed) Error() string {
 	return e.where + ": " + msg
 }
 
+// Unwrap returns the wrapped error.
 func (e *prefixed) Unwrap() error { return e.err }
 
 func prefix(err error, where string) error { return &prefixed{where: where, err: err} }
