@@ -16,7 +16,15 @@
 //	}
 //	digest := sha256.Sum256(c.NQuads())
 //
-// JSON-LD processing comes with the embedded-context loader.
+// JSON-LD documents (credentials, proof configurations) become quads with [ToRDF], which
+// expands them with [Expand] against a [Contexts] registry:
+//
+//	quads, err := jsonld.ToRDF(ctx, doc, jsonld.DefaultContexts(), jsonld.Options{RequireFirst: jsonld.CredentialsV2})
+//
+// [DefaultContexts] holds the W3C contexts a verifier needs, embedded in the binary and
+// pinned by SHA-256; [Contexts.Add] registers more, hash checked. Nothing else is ever
+// loaded: any other URL, a file path or a file: URL is an error wrapping
+// errs.ErrUnknownContext, and no file is read and no request is made.
 //
 // # Security
 //
@@ -30,6 +38,11 @@
 // milliseconds. Canonicalize also stops when ctx is done, and refuses more than
 // [DefaultMaxQuads] quads unless told otherwise; [ParseNQuads] checks the document size
 // before parsing.
+//
+// Expansion runs in safe mode and then fails on anything JSON-LD would drop: a property
+// or type that no context defines, a relative IRI, an inline context (unless
+// Options.AllowInlineContexts), or a protected term of the VC contexts redefined, so that
+// nothing a signature seems to cover goes unsigned. The report names the JSON Pointer.
 //
 // Terms are checked before they are hashed: an IRI with a space or a '>' or a literal that is
 // not UTF-8 could otherwise make two different datasets serialize, and so sign, alike.
