@@ -21,9 +21,13 @@
 // holding only what a verified signature covers. [Inspect] reads a credential without
 // verifying it, into a different type, for wallets and matching.
 //
-// Formats today: vc+jwt and vp+jwt (VC-JOSE-COSE), with credentials enveloped in
-// presentations, and the VCDM 1.1 JWT encoding. SD-JWT, Data Integrity and COSE inputs
-// are refused with ErrUnsupportedFormat or ErrUnsupportedProof until their engines land.
+// Formats: vc+jwt and vp+jwt (VC-JOSE-COSE), with credentials enveloped in presentations,
+// and the VCDM 1.1 JWT encoding ([FormatJWT], [FormatJWT11]); SD-JWT VC (dc+sd-jwt) and
+// VC-JOSE-COSE vc+sd-jwt with key binding ([FormatSDJWTVC], [FormatSDJWT]); Data
+// Integrity with eddsa-jcs-2022, ecdsa-jcs-2019, eddsa-rdfc-2022 and ecdsa-rdfc-2019
+// ([FormatDataIntegrity]; Ed25519Signature2020 verify-only). COSE, vp+sd-jwt,
+// ecdsa-sd-2023 and bbs-2023 are refused with ErrUnsupportedFormat or
+// ErrUnsupportedProof.
 //
 // # Security
 //
@@ -32,12 +36,14 @@
 // explicitly). The issuer is checked against the trust list before its key is resolved;
 // the key comes from the issuer's DID under assertionMethod (a presentation's from the
 // holder's DID under authentication) or from a KeySource the caller chose, and the key,
-// never the token header, fixes the algorithm. Nonce and audience are required for every
-// presentation, its age is bounded, its nonce is remembered (ErrReplay), and its holder
-// must be a subject of (or the cnf key of) every credential it presents. A credential
-// with a credentialStatus fails with ErrStatusVerification, since status lists are not
-// checked yet, unless SkipStatus says to accept it unchecked. credentialSchema is not
-// validated yet.
+// never the token header, fixes the algorithm. Every presentation must be bound to what
+// the verifier chose (nonce and audience for JWT and SD-JWT, challenge and domain for Data
+// Integrity), its age is bounded, the nonce or challenge is remembered (ErrReplay), and
+// its holder must be a subject of (or the cnf key of) every credential it presents. A
+// credential that declares a status (Bitstring Status List, Token Status List) is checked
+// against the list, fetched through VerifierOptions.StatusFetcher; one that cannot be
+// checked fails (ErrStatusRetrieval, ErrStatusVerification) unless SkipStatus says to
+// accept it unchecked. credentialSchema is not validated yet.
 //
 // # Data model
 //

@@ -271,7 +271,7 @@ func (v *Verifier) credentialToken(data []byte) ([]byte, error) {
 }
 
 // unenvelope returns the token of an enveloped credential or presentation; JSON that
-// is not an envelope is a Data Integrity document (not supported yet) or unsecured.
+// is not an envelope and has no proof is unsecured.
 func (v *Verifier) unenvelope(data []byte, media string) ([]byte, error) {
 	obj, err := jsonx.Decode(data, v.limits.json())
 	if err != nil {
@@ -302,7 +302,8 @@ func tokenOf(raw []byte, obj any, media string) ([]byte, error) {
 		return token, nil
 	}
 	if _, ok := m["proof"]; ok {
-		return nil, fmt.Errorf("vc: Data Integrity proofs are not supported yet: %w", ErrUnsupportedProof)
+		// Callers route documents with a proof to the Data Integrity path first.
+		return nil, fmt.Errorf("vc: a document with a proof where an envelope was expected: %w", ErrUnsupportedProof)
 	}
 	return nil, fmt.Errorf("vc: JSON without a proof or an envelope is not secured: %w", ErrMissingProof)
 }
@@ -452,13 +453,13 @@ func cnfOf(c *Credential) crypto.PublicKey {
 }
 
 // Expect is what a presentation must be bound to, chosen by the verifier for each
-// request. Nonce and Audience are required for JWT presentations: an empty one is an
-// error, never a skipped check.
+// request. Nonce and Audience are required for JWT and SD-JWT presentations, Challenge
+// and Domain for Data Integrity ones: an empty one is an error, never a skipped check.
 type Expect struct {
-	Nonce     string // the nonce the verifier sent
-	Audience  string // the verifier's own identifier (client_id)
-	Challenge string // Data Integrity presentations (not supported yet)
-	Domain    string // Data Integrity presentations (not supported yet)
+	Nonce     string // the nonce the verifier sent (JWT, SD-JWT key binding)
+	Audience  string // the verifier's own identifier, such as its client_id (JWT, SD-JWT)
+	Challenge string // the challenge the verifier sent (Data Integrity)
+	Domain    string // the verifier's domain (Data Integrity)
 }
 
 // jwtBinding checks that the verifier named what a JWT presentation must be bound to.
@@ -472,12 +473,20 @@ func (e Expect) jwtBinding() error {
 	return nil
 }
 
-// VerifyPresentation verifies a presentation (a vp+jwt or VCDM 1.1 JWT VP, or an
-// EnvelopedVerifiablePresentation around one): the holder's signature with a key the
-// holder's DID authorises for authentication, the nonce and audience in want, its age
-// (iat within MaxPresentationAge), that its nonce was not used before, then every
-// credential inside as VerifyCredential does, and that the holder is bound to each
-// (a subject id equal to the holder, or a cnf key equal to the holder's key).
+// VerifyPresentation verifies a presentation, whose format it detects:
+//
+//   - a vp+jwt or VCDM 1.1 JWT VP (or an EnvelopedVerifiablePresentation around one): the
+//     holder's signature with a key the holder's DID authorises for authentication, the
+//     nonce and audience in want, its age (iat within MaxPresentationAge);
+//   - a VCDM presentation with a Data Integrity proof: the holder's proof under
+//     authentication, bound to want.Challenge and want.Domain;
+//   - an SD-JWT with a key binding JWT: the credential itself, the key binding JWT signed
+//     by the credential's cnf key over exactly what was presented, with want.Nonce and
+//     want.Audience; its holder is known by that key only (Holder returns "").
+//
+// Then the nonce (or challenge) must not have been used before, every credential inside
+// is verified as VerifyCredential does, and the holder must be bound to each (a subject
+// id equal to the holder, or a cnf key equal to the holder's key).
 func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Expect) (*VerifiedPresentation, error) {
 	if err := checkSize(data, v.limits); err != nil {
 		return nil, err
