@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/credence-dev/credence/internal/jsonx"
 )
 
 // decoder reads one JSON value that is already known to be valid (checked by
@@ -37,66 +39,10 @@ func newDecoder(data []byte, validated bool) (*decoder, int, int, error) {
 	return d, i, d.end(i), nil
 }
 
-func (d *decoder) skipWS(i int) int {
-	for i < len(d.s) {
-		switch d.s[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
+func (d *decoder) skipWS(i int) int { return jsonx.SkipSpace(d.s, i) }
 
 // end returns the end of the value that starts at i.
-func (d *decoder) end(i int) int {
-	s := d.s
-	switch s[i] {
-	case '"':
-		return d.endString(i)
-	case '{', '[':
-		depth := 0
-		for i < len(s) {
-			switch s[i] {
-			case '"':
-				i = d.endString(i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return len(s)
-	}
-	for i < len(s) {
-		switch s[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
-		}
-		i++
-	}
-	return i
-}
-
-// endString returns the end of the string literal that starts at i.
-func (d *decoder) endString(i int) int {
-	s := d.s
-	for i++; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(s)
-}
+func (d *decoder) end(i int) int { return jsonx.EndValue(d.s, i) }
 
 // pointer returns the JSON Pointer of the value being decoded.
 func (d *decoder) pointer() string {

@@ -1,7 +1,6 @@
 package vc
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -40,73 +39,13 @@ func malformedAt(path, detail string) *VerifyError {
 	return &VerifyError{Reason: ReasonMalformed, Path: path, Err: errs.ErrMalformed, detail: detail}
 }
 
-func skipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
+func skipSpace(data []byte, i int) int { return jsonx.SkipSpace(data, i) }
 
 // skipString returns the index just past the string that starts at data[i] == '"'.
-func skipString(data []byte, i int) int {
-	for i++; i < len(data); {
-		q := bytes.IndexByte(data[i:], '"')
-		if q < 0 {
-			return len(data)
-		}
-		i += q
-		// The quote ends the string unless an odd number of backslashes precedes it.
-		n := 0
-		for j := i - 1; j >= 0 && data[j] == '\\'; j-- {
-			n++
-		}
-		i++
-		if n%2 == 0 {
-			return i
-		}
-	}
-	return len(data)
-}
+func skipString(data []byte, i int) int { return jsonx.EndString(data, i) }
 
 // skipValue returns the index just past the value that starts at data[i].
-func skipValue(data []byte, i int) int {
-	switch data[i] {
-	case '"':
-		return skipString(data, i)
-	case '{', '[':
-		depth := 0
-		for i < len(data) {
-			switch data[i] {
-			case '"':
-				i = skipString(data, i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return len(data)
-	default: // number, true, false, null
-		for i < len(data) {
-			switch data[i] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return i
-			}
-			i++
-		}
-		return i
-	}
-}
+func skipValue(data []byte, i int) int { return jsonx.EndValue(data, i) }
 
 // kind returns the first byte of a JSON value: '{', '[', '"', 'n', 't', 'f' or a digit/'-'.
 func kind(v []byte) byte {

@@ -17,64 +17,13 @@ import (
 // The scanner runs only on input that jsonx.Validate accepted, so it needs no error
 // handling beyond not running off the end of the slice.
 
-func skipWS(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
+func skipWS(b []byte, i int) int { return jsonx.SkipSpace(b, i) }
 
 // endString returns the index just past the string that starts at b[i] == '"'.
-func endString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(b)
-}
+func endString(b []byte, i int) int { return jsonx.EndString(b, i) }
 
 // endValue returns the index just past the value that starts at b[i].
-func endValue(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return endString(b, i)
-	case '{', '[':
-		depth := 0
-		for i < len(b) {
-			switch b[i] {
-			case '"':
-				i = endString(b, i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return len(b)
-	}
-	for i < len(b) {
-		switch b[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
-		}
-		i++
-	}
-	return i
-}
+func endValue(b []byte, i int) int { return jsonx.EndValue(b, i) }
 
 // eachMember calls f with the name (escapes decoded) and the raw value of every member
 // of the validated JSON object obj, in order. It stops at the first error f returns.
