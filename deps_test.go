@@ -21,11 +21,12 @@ var (
 var rules = map[string][]string{
 	"": nil, // the root package is documentation only
 
-	"internal/errs":     nil,
-	"internal/vectors":  nil,
-	"internal/jsonx":    {"internal/errs"},
-	"internal/jcs":      {"internal/errs"},
-	"internal/netguard": {"internal/errs"},
+	"internal/errs":      nil,
+	"internal/claimpath": nil,
+	"internal/vectors":   nil,
+	"internal/jsonx":     {"internal/errs"},
+	"internal/jcs":       {"internal/errs"},
+	"internal/netguard":  {"internal/errs"},
 	// internal/jose sits above keys: it signs with keys.Signer and verifies through
 	// keys.Verify, so the key, not the token, fixes the algorithm.
 	"internal/jose": {"internal/errs", "internal/jsonx", "keys"},
@@ -44,7 +45,7 @@ var rules = map[string][]string{
 	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose", "vc/sdjwt", "vc/dataintegrity", "vc/status", "vc/jsonld", "internal/jose"},
 	"presentation": {"did", "keys", "vc"},
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
-	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
+	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "internal/claimpath", "keys"},
 	"vc/status":    {"internal/errs", "internal/jsonx", "internal/netguard"},
 	// vc/jsonld canonicalizes with its own RDFC-1.0 code; json-gold expands behind its
 	// registry-only loader, and no other package may import it.
@@ -55,7 +56,7 @@ var rules = map[string][]string{
 	"vc/dataintegrity": {"internal/errs", "internal/jsonx", "internal/jcs", "keys", "did", "vc/jsonld"},
 
 	// pex/dcql matches a format-neutral view of credentials: no format engine, no vc.
-	"pex/dcql": {"internal/errs", "internal/jsonx"},
+	"pex/dcql": {"internal/errs", "internal/jsonx", "internal/claimpath"},
 	// pex evaluates RFC 9535 JSONPath and JSON Schema filters (DESIGN.md §7).
 	"pex": {"internal/errs", "internal/jsonx", "github.com/theory/jsonpath", "github.com/santhosh-tekuri/jsonschema/v6"},
 }

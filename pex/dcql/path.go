@@ -3,8 +3,8 @@ package dcql
 import (
 	"encoding/json"
 	"fmt"
-	"math"
-	"strconv"
+
+	"github.com/credence-dev/credence/internal/claimpath"
 )
 
 // Select applies a claims path pointer (OpenID4VP 1.0 §7) to claims, the credential's
@@ -220,54 +220,7 @@ func step(p []any, c any, withPaths bool) []any {
 }
 
 // index returns the array index a path component stands for.
-func index(c any) (int, bool) {
-	var n int64
-	switch v := c.(type) {
-	case int:
-		n = int64(v)
-	case int8:
-		n = int64(v)
-	case int16:
-		n = int64(v)
-	case int32:
-		n = int64(v)
-	case int64:
-		n = v
-	case uint:
-		if uint64(v) > math.MaxInt32 {
-			return 0, false
-		}
-		n = int64(v)
-	case uint8:
-		n = int64(v)
-	case uint16:
-		n = int64(v)
-	case uint32:
-		n = int64(v)
-	case uint64:
-		if v > math.MaxInt32 {
-			return 0, false
-		}
-		n = int64(v)
-	case float64:
-		if v != math.Trunc(v) || v > math.MaxInt32 {
-			return 0, false
-		}
-		n = int64(v)
-	case json.Number:
-		i, err := strconv.ParseInt(string(v), 10, 64)
-		if err != nil {
-			return 0, false
-		}
-		n = i
-	default:
-		return 0, false
-	}
-	if n < 0 || n > math.MaxInt32 {
-		return 0, false
-	}
-	return int(n), true
-}
+func index(c any) (int, bool) { return claimpath.Index(c) }
 
 // pathString renders a claims path as JSON, for messages.
 func pathString(path []any) string {

@@ -1,11 +1,11 @@
 package sdjwt
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
+
+	"github.com/credence-dev/credence/internal/claimpath"
 )
 
 // Path names a claim in a JSON payload, as the claims path pointers of
@@ -42,49 +42,7 @@ func (p Path) String() string {
 }
 
 // index returns the array index a path component stands for.
-func index(c any) (int, bool) {
-	var i int64
-	switch v := c.(type) {
-	case int:
-		i = int64(v)
-	case int8:
-		i = int64(v)
-	case int16:
-		i = int64(v)
-	case int32:
-		i = int64(v)
-	case int64:
-		i = v
-	case uint:
-		if uint64(v) > math.MaxInt32 {
-			return 0, false
-		}
-		i = int64(v)
-	case uint8:
-		i = int64(v)
-	case uint16:
-		i = int64(v)
-	case uint32:
-		i = int64(v)
-	case uint64:
-		if v > math.MaxInt32 {
-			return 0, false
-		}
-		i = int64(v)
-	case json.Number:
-		n, err := strconv.ParseInt(string(v), 10, 64)
-		if err != nil {
-			return 0, false
-		}
-		i = n
-	default:
-		return 0, false
-	}
-	if i < 0 || i > math.MaxInt32 {
-		return 0, false
-	}
-	return int(i), true
-}
+func index(c any) (int, bool) { return claimpath.Index(c) }
 
 // checkPath reports a component that is neither a string, an index nor nil.
 func checkPath(p Path) error {
