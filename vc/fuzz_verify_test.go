@@ -53,6 +53,11 @@ var vcSentinels = []struct {
 	{"ErrRemoteReference", vc.ErrRemoteReference}, {"ErrUnsupportedSchema", vc.ErrUnsupportedSchema},
 	{"ErrNoMatch", vc.ErrNoMatch},
 	{"ErrInvalidOptions", vc.ErrInvalidOptions},
+	{"ErrInvalidDisclosure", vc.ErrInvalidDisclosure}, {"ErrDuplicateDisclosure", vc.ErrDuplicateDisclosure},
+	{"ErrUnreferencedDisclosure", vc.ErrUnreferencedDisclosure}, {"ErrDuplicateDigest", vc.ErrDuplicateDigest},
+	{"ErrDisclosureOverwrite", vc.ErrDisclosureOverwrite}, {"ErrReservedClaimDisclosed", vc.ErrReservedClaimDisclosed},
+	{"ErrInvalidDigest", vc.ErrInvalidDigest}, {"ErrUnsupportedHashAlgorithm", vc.ErrUnsupportedHashAlgorithm},
+	{"ErrSDHashMismatch", vc.ErrSDHashMismatch}, {"ErrCanonicalizationLimit", vc.ErrCanonicalizationLimit},
 }
 
 // sentinelOf returns the first sentinel of package vc that err wraps, or nil.
