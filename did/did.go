@@ -3,6 +3,7 @@ package did
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // DID is a decentralized identifier (DID Core §3.1): did:Method:ID.
@@ -157,6 +158,22 @@ func quote(s string) string {
 }
 
 // validMethodName reports whether s is a method-name.
+// MethodOf returns the method name of a string that starts like a DID, "did:<method>:",
+// when the name is valid (lowercase letters and digits, DID Core §3.1). It checks nothing
+// else: method resolvers use it to tell "another method" (methodNotSupported) from "not a
+// DID at all" (invalidDid) before parsing.
+func MethodOf(s string) (string, bool) {
+	rest, ok := strings.CutPrefix(s, "did:")
+	if !ok {
+		return "", false
+	}
+	m, _, ok := strings.Cut(rest, ":")
+	if !ok || !validMethodName(m) {
+		return "", false
+	}
+	return m, true
+}
+
 func validMethodName(s string) bool {
 	if s == "" {
 		return false

@@ -89,3 +89,17 @@ func TestDIDText(t *testing.T) {
 		t.Errorf("MarshalText of an invalid DID: error = %v, want %v", err, ErrInvalidDID)
 	}
 }
+
+func TestMethodOf(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"did:key:z6Mk", "key", true}, {"did:web:example.com", "web", true}, {"did:Key:x", "", false},
+		{"did::x", "", false}, {"did:key", "", false}, {"key:z6Mk", "", false}, {"did:ke-y:x", "", false},
+	} {
+		if m, ok := MethodOf(tc.in); m != tc.want || ok != tc.ok {
+			t.Errorf("MethodOf(%q) = %q, %v", tc.in, m, ok)
+		}
+	}
+}

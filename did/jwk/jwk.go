@@ -110,7 +110,7 @@ func document(id string) (*did.Document, error) {
 	}
 	enc, ok := strings.CutPrefix(id, prefix)
 	if !ok {
-		if m, ok := methodOf(id); ok && m != "jwk" {
+		if m, ok := did.MethodOf(id); ok && m != "jwk" {
 			return nil, did.NewResolutionError(did.CodeMethodNotSupported, id,
 				fmt.Errorf("jwk: method %s: %w", strconv.Quote(short(m)), did.ErrMethodNotSupported))
 		}
@@ -171,25 +171,6 @@ func invalid(id, why string, err error) error {
 
 func isBase64URL(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
-}
-
-// methodOf returns the method name of a string of the form did:<method>:..., if the
-// name is valid (lowercase letters and digits, DID Core §3.1).
-func methodOf(s string) (string, bool) {
-	rest, ok := strings.CutPrefix(s, "did:")
-	if !ok {
-		return "", false
-	}
-	m, _, ok := strings.Cut(rest, ":")
-	if !ok || m == "" {
-		return "", false
-	}
-	for i := 0; i < len(m); i++ {
-		if c := m[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
-			return "", false
-		}
-	}
-	return m, true
 }
 
 // short shortens s for an error, so that hostile input cannot make errors large.

@@ -182,7 +182,7 @@ func parse(id string) (string, error) {
 			fmt.Errorf("key: DID of %d bytes, more than %d: %w: %w", len(id), MaxLength, did.ErrInvalidDID, did.ErrTooLarge))
 	}
 	if !strings.HasPrefix(id, prefix) {
-		method, ok := methodOf(id)
+		method, ok := did.MethodOf(id)
 		if ok && method != "key" {
 			return "", did.NewResolutionError(did.CodeMethodNotSupported, id,
 				fmt.Errorf("key: method %s: %w", strconv.Quote(short(method)), did.ErrMethodNotSupported))
@@ -213,25 +213,6 @@ func parse(id string) (string, error) {
 
 func invalid(id, why string) error {
 	return did.NewResolutionError(did.CodeInvalidDID, id, fmt.Errorf("key: %s: %w", why, did.ErrInvalidDID))
-}
-
-// methodOf returns the method name of a string of the form did:<method>:..., if the
-// name is valid (lowercase letters and digits, DID Core §3.1).
-func methodOf(s string) (string, bool) {
-	rest, ok := strings.CutPrefix(s, "did:")
-	if !ok {
-		return "", false
-	}
-	m, _, ok := strings.Cut(rest, ":")
-	if !ok || m == "" {
-		return "", false
-	}
-	for i := 0; i < len(m); i++ {
-		if c := m[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
-			return "", false
-		}
-	}
-	return m, true
 }
 
 // isBase58 reports whether s consists only of characters of the base58btc (Bitcoin)

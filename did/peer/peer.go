@@ -116,7 +116,7 @@ func parse(id string) (string, error) {
 	}
 	rest, ok := strings.CutPrefix(id, prefix)
 	if !ok {
-		if m, ok := methodOf(id); ok && m != "peer" {
+		if m, ok := did.MethodOf(id); ok && m != "peer" {
 			return "", did.NewResolutionError(did.CodeMethodNotSupported, id,
 				fmt.Errorf("peer: method %s: %w", strconv.Quote(short(m)), did.ErrMethodNotSupported))
 		}
@@ -138,25 +138,6 @@ func invalid(id, why string) error {
 // invalidErr is invalid with a cause, which the error also wraps.
 func invalidErr(id, why string, err error) error {
 	return did.NewResolutionError(did.CodeInvalidDID, id, fmt.Errorf("peer: %s: %w: %w", why, did.ErrInvalidDID, err))
-}
-
-// methodOf returns the method name of a string of the form did:<method>:..., if the
-// name is valid (lowercase letters and digits, DID Core §3.1).
-func methodOf(s string) (string, bool) {
-	rest, ok := strings.CutPrefix(s, "did:")
-	if !ok {
-		return "", false
-	}
-	m, _, ok := strings.Cut(rest, ":")
-	if !ok || m == "" {
-		return "", false
-	}
-	for i := 0; i < len(m); i++ {
-		if c := m[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
-			return "", false
-		}
-	}
-	return m, true
 }
 
 // isBase58 reports whether s consists only of characters of the base58btc alphabet.
