@@ -45,7 +45,7 @@ var rules = map[string][]string{
 	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose", "vc/sdjwt", "vc/dataintegrity", "vc/status", "vc/jsonld", "internal/jose"},
 	"presentation": {"did", "keys", "vc"},
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
-	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "internal/claimpath", "keys"},
+	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "internal/claimpath", "internal/netguard", "keys"},
 	"vc/status":    {"internal/errs", "internal/jsonx", "internal/netguard"},
 	// vc/jsonld canonicalizes with its own RDFC-1.0 code; json-gold expands behind its
 	// registry-only loader, and no other package may import it.

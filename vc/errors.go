@@ -131,6 +131,9 @@ var (
 	ErrUnsupportedHashAlgorithm = errs.ErrUnsupportedHashAlgorithm
 	// ErrSDHashMismatch: a key binding JWT whose sd_hash is not that of the presentation.
 	ErrSDHashMismatch = errs.ErrSDHashMismatch
+	// ErrTypeMetadata: type metadata was required but could not be retrieved, failed its
+	// integrity check or its rules, or the credential violates its claim metadata.
+	ErrTypeMetadata = errs.ErrTypeMetadata
 
 	// ErrRevoked: the credential's status says revoked.
 	ErrRevoked = errs.ErrRevoked

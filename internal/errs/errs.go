@@ -118,6 +118,7 @@ var (
 	ErrInvalidDigest            = errors.New("credence: invalid digest")
 	ErrUnsupportedHashAlgorithm = errors.New("credence: unsupported hash algorithm")
 	ErrSDHashMismatch           = errors.New("credence: sd_hash mismatch")
+	ErrTypeMetadata             = errors.New("credence: SD-JWT VC type metadata not satisfied")
 )
 
 // Canonicalization.

@@ -18,6 +18,7 @@ type decoded struct {
 	claims map[string]any // the processed payload
 	discs  []disclosure
 	facts  facts
+	shape  *shape // when decodeConfig.shape
 }
 
 // decodeConfig is what decoding runs under.
@@ -26,6 +27,7 @@ type decodeConfig struct {
 	policy ijose.Policy // for the Issuer-signed JWT
 	kinds  *kindSet
 	hashes []string // allowed _sd_alg values; SHA256 alone when empty
+	shape  bool     // record the shape of hidden claims (for type metadata)
 }
 
 // decode checks the Issuer-signed JWT against the header policy, tells its kind,
@@ -71,6 +73,10 @@ func decode(t *token, c *decodeConfig) (*decoded, error) {
 	p, err := newProcessor(t.discs, d.alg, c.lim.maxDepth, plain)
 	if err != nil {
 		return nil, err
+	}
+	if c.shape {
+		p.shape = newShape()
+		d.shape = p.shape
 	}
 	if d.claims, err = p.run(payload); err != nil {
 		return nil, err

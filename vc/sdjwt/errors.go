@@ -66,6 +66,9 @@ var (
 	// ErrSDHashMismatch: the key binding JWT's sd_hash is missing or not the hash of the
 	// presentation it came with.
 	ErrSDHashMismatch = errs.ErrSDHashMismatch
+	// ErrTypeMetadata: type metadata was required but could not be retrieved, failed its
+	// integrity check or its rules, or the credential violates its claim metadata.
+	ErrTypeMetadata = errs.ErrTypeMetadata
 
 	// ErrInvalidDisclosure: a disclosure that is empty, not base64url, not a JSON array of
 	// salt, name and value (salt and value for an array element) with a string salt and

@@ -25,7 +25,7 @@ var sentinels = []error{
 	ErrKeyBindingRequired, ErrHolderBinding, ErrNonceMismatch, ErrAudienceMismatch, ErrSDHashMismatch,
 	ErrInvalidDisclosure, ErrDuplicateDisclosure, ErrUnreferencedDisclosure, ErrDuplicateDigest,
 	ErrDisclosureOverwrite, ErrReservedClaimDisclosed, ErrInvalidDigest, ErrUnsupportedHashAlgorithm,
-	ErrNoMatch, ErrPrivateKeyMaterial, errs.ErrNotFound,
+	ErrNoMatch, ErrPrivateKeyMaterial, errs.ErrNotFound, ErrTypeMetadata,
 }
 
 // sentinelOf returns the one sentinel err wraps, or nil when it wraps none or several.

@@ -22,6 +22,9 @@ type processor struct {
 	plainTop map[string]bool
 	stack    []component // the path to the value being processed
 	stackBuf [16]component
+	// shape, when not nil, records where digests without a disclosure sat, for the
+	// claim metadata checks of type metadata; nil when nobody asked.
+	shape *shape
 }
 
 // component is one step of the path being processed, kept unboxed so that walking the
@@ -181,6 +184,9 @@ func (p *processor) object(m map[string]any, depth, parent int, root, plain bool
 			if err != nil {
 				return nil, err
 			}
+			if p.shape != nil {
+				p.shape.hidden[pathKey(p.stack)] = true
+			}
 			continue // a decoy, or a claim the holder did not disclose
 		}
 		d := &p.discs[i]
@@ -215,8 +221,12 @@ func (p *processor) array(a []any, depth, parent int, plain bool) ([]any, error)
 	if depth > p.maxDepth {
 		return nil, fmt.Errorf("sdjwt: payload at %s nested more deeply than %d levels: %w", p.where(), p.maxDepth, ErrTooDeep)
 	}
-	out := a[:0] // filtering in place: out never overtakes the element being read
-	for _, e := range a {
+	out := a[:0]     // filtering in place: out never overtakes the element being read
+	var issued []int // with p.shape: the issued index of each element kept
+	for k, e := range a {
+		if p.shape != nil {
+			issued = append(issued[:len(out)], k)
+		}
 		if m, ok := e.(map[string]any); ok {
 			if raw, ok := m[keyArray]; ok {
 				dig, ok := raw.(string)
@@ -228,6 +238,9 @@ func (p *processor) array(a []any, depth, parent int, plain bool) ([]any, error)
 					return nil, err
 				}
 				if i < 0 {
+					if p.shape != nil {
+						p.shape.hidden[pathKey(p.stack)] = true
+					}
 					continue
 				}
 				d := &p.discs[i]
@@ -258,6 +271,9 @@ func (p *processor) array(a []any, depth, parent int, plain bool) ([]any, error)
 		out = append(out, e)
 	}
 	clear(a[len(out):])
+	if p.shape != nil && len(out) < len(a) {
+		p.shape.array(p.stack, issued[:len(out)], len(a))
+	}
 	return out, nil
 }
 

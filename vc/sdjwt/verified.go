@@ -60,9 +60,16 @@ type Verified struct {
 	status    any           // the status claim as decoded; marshaled on demand
 	disclosed [][]component // where each disclosure went
 	kb        *KeyBinding
+	shape     *shape        // with a TypeMetadataPolicy
+	typeMeta  *TypeMetadata // the effective type metadata checked, if any
 
 	hashAlg hashAlg
 }
+
+// TypeMetadata returns the effective type metadata the credential was checked against,
+// or nil when the Verifier has no TypeMetadataPolicy (or the policy is Optional and the
+// type has none). Wallets use its display metadata to render the credential.
+func (v *Verified) TypeMetadata() *TypeMetadata { return v.typeMeta }
 
 // Kind returns the kind of the SD-JWT.
 func (v *Verified) Kind() Kind { return v.kind }

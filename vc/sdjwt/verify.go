@@ -99,6 +99,10 @@ type VerifierOptions struct {
 	MaxDisclosures int
 	// MaxDepth bounds the nesting of the processed payload, disclosures included. If 0, 64.
 	MaxDepth int
+	// TypeMetadata, if not nil, makes the Verifier process the type metadata of every
+	// SD-JWT VC (kind VC) after its signature verifies: see TypeMetadataPolicy. Nil
+	// (the default) processes none and fetches nothing.
+	TypeMetadata *TypeMetadataPolicy
 }
 
 // Verifier verifies SD-JWTs as issued and presentations with key binding (RFC 9901
@@ -114,6 +118,7 @@ type Verifier struct {
 	skew      time.Duration
 	kbAge     time.Duration
 	kbSkew    time.Duration
+	typeMeta  *TypeMetadataPolicy
 }
 
 // NewVerifier returns a Verifier that asks issuerKey for the issuer's key of every
@@ -162,6 +167,14 @@ func NewVerifier(issuerKey KeyFunc, o VerifierOptions) (*Verifier, error) {
 			return nil, fmt.Errorf("sdjwt: hash algorithm %q: %w", h, ErrInvalidOptions)
 		}
 	}
+	var tm *TypeMetadataPolicy
+	if o.TypeMetadata != nil {
+		if o.TypeMetadata.Fetch == nil || o.TypeMetadata.MaxExtends < 0 || o.TypeMetadata.MaxBytes < 0 {
+			return nil, fmt.Errorf("sdjwt: TypeMetadata without a fetcher, or with negative limits: %w", ErrInvalidOptions)
+		}
+		c := *o.TypeMetadata
+		tm = &c
+	}
 	if o.ClockSkew < 0 || o.KeyBindingMaxAge < 0 || o.KeyBindingSkew < 0 || o.MaxBytes < 0 || o.MaxDisclosures < 0 || o.MaxDepth < 0 {
 		return nil, fmt.Errorf("sdjwt: negative duration or limit: %w", ErrInvalidOptions)
 	}
@@ -182,6 +195,7 @@ func NewVerifier(issuerKey KeyFunc, o VerifierOptions) (*Verifier, error) {
 			policy: ijose.Policy{Types: ks.types(), Algorithms: algs, AllowX5C: o.AllowX5C, MaxBytes: lim.maxBytes},
 			kinds:  ks,
 			hashes: slices.Clone(o.HashAlgorithms),
+			shape:  tm != nil,
 		},
 		kbPolicy:  ijose.Policy{Types: []string{TypKeyBinding}, Algorithms: algs, MaxBytes: lim.maxBytes},
 		algs:      algs,
@@ -190,6 +204,7 @@ func NewVerifier(issuerKey KeyFunc, o VerifierOptions) (*Verifier, error) {
 		skew:      orDefault(o.ClockSkew, DefaultClockSkew),
 		kbAge:     orDefault(o.KeyBindingMaxAge, DefaultKeyBindingMaxAge),
 		kbSkew:    orDefault(o.KeyBindingSkew, DefaultKeyBindingSkew),
+		typeMeta:  tm,
 	}
 	if v.clock == nil {
 		v.clock = time.Now
@@ -311,6 +326,20 @@ func (v *Verifier) verify(ctx context.Context, t *token, now time.Time) (*Verifi
 	res.disclosed = make([][]component, len(d.discs))
 	for i := range d.discs {
 		res.disclosed[i] = d.discs[i].at
+	}
+	if v.typeMeta != nil && d.kind == VC {
+		res.shape = d.shape
+		integrity, _ := d.claims["vct#integrity"].(string)
+		m, err := ResolveTypeMetadata(ctx, res.vct, integrity, *v.typeMeta)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil {
+			if err := CheckTypeMetadata(res, m); err != nil {
+				return nil, err
+			}
+			res.typeMeta = m
+		}
 	}
 	return res, nil
 }
