@@ -68,6 +68,9 @@ var embeddedContexts = [...]embeddedContext{
 type Contexts struct {
 	mu   sync.RWMutex
 	docs map[string]*contextDoc
+	// compiled holds the active contexts the compiled expansion path has built from docs
+	// (see compiled.go); documents are never replaced, so it never needs clearing.
+	compiled compiledCache
 }
 
 // contextDoc is one registered document. value is decoded once with encoding/json (numbers

@@ -122,6 +122,11 @@ func expand(ctx context.Context, doc []byte, c *Contexts, opts Options, hook loa
 	if err != nil {
 		return nil, err
 	}
+	if hook == nil {
+		if out, ok := compiledExpand(c, v); ok {
+			return out, nil
+		}
+	}
 	return expandChecked(ctx, v, c, hook)
 }
 
