@@ -47,6 +47,8 @@ var rules = map[string][]string{
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "internal/claimpath", "internal/netguard", "keys"},
 	"vc/status":    {"internal/errs", "internal/jsonx", "internal/netguard"},
+	// vc/schema evaluates JSON Schema (DESIGN.md §7); vc verifies schema credentials for it.
+	"vc/schema": {"internal/errs", "internal/jsonx", "internal/netguard", "github.com/santhosh-tekuri/jsonschema/v6"},
 	// vc/jsonld canonicalizes with its own RDFC-1.0 code; json-gold expands behind its
 	// registry-only loader, and no other package may import it.
 	"vc/jsonld": {"internal/errs", "internal/jsonx", "internal/jcs", "github.com/piprate/json-gold"},

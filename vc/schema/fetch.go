@@ -1,0 +1,72 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/credence-dev/credence/internal/netguard"
+)
+
+// Fetcher retrieves schemas, schema credentials and, when Options.AllowRemoteReferences is
+// set, the schemas they reference. Implementations must be safe for concurrent use.
+type Fetcher interface {
+	// Fetch returns the body at url, asking for the media types in accept.
+	Fetch(ctx context.Context, url string, accept string) ([]byte, error)
+}
+
+// DefaultMaxFetchBytes bounds a fetched schema or schema credential: 256 KiB, the same as
+// DefaultMaxSchemaBytes.
+const DefaultMaxFetchBytes = DefaultMaxSchemaBytes
+
+// HTTPFetcherOptions is the policy of an HTTPFetcher. The zero value is safe: https only,
+// public addresses only, 3 redirects, 10 s, 256 KiB bodies.
+type HTTPFetcherOptions struct {
+	// AllowLoopback permits 127.0.0.0/8, ::1 and localhost. For tests against httptest
+	// servers only.
+	AllowLoopback bool
+	// MaxBodyBytes bounds a body; 0 means DefaultMaxFetchBytes.
+	MaxBodyBytes int64
+	// Timeout bounds a request; 0 means 10 s.
+	Timeout time.Duration
+}
+
+// HTTPFetcher fetches over HTTPS through the library's network guard: https only, no
+// private, loopback or link-local address (checked on the address dialed, after DNS),
+// bounded redirects, time and body size. It is safe for concurrent use.
+type HTTPFetcher struct {
+	g *netguard.Guard
+}
+
+// NewHTTPFetcher returns an HTTPFetcher that sends requests like client (its TLS settings
+// and transport options) under opts. A nil client is ErrInvalidOptions: there is no
+// default client.
+func NewHTTPFetcher(client *http.Client, opts HTTPFetcherOptions) (*HTTPFetcher, error) {
+	if client == nil {
+		return nil, fmt.Errorf("schema: NewHTTPFetcher: %w: nil *http.Client", ErrInvalidOptions)
+	}
+	if opts.MaxBodyBytes < 0 || opts.Timeout < 0 {
+		return nil, fmt.Errorf("schema: NewHTTPFetcher: %w: negative limit", ErrInvalidOptions)
+	}
+	max := opts.MaxBodyBytes
+	if max == 0 {
+		max = DefaultMaxFetchBytes
+	}
+	g, err := netguard.New(client, netguard.Options{AllowLoopback: opts.AllowLoopback, MaxBodyBytes: max, Timeout: opts.Timeout})
+	if err != nil {
+		return nil, fmt.Errorf("schema: NewHTTPFetcher: %w: %w", ErrInvalidOptions, err)
+	}
+	return &HTTPFetcher{g: g}, nil
+}
+
+// Fetch gets url with the given Accept header and returns the body of a 2xx response.
+// Errors wrap the network guard's sentinels (ErrInsecureURL, ErrForbiddenAddress,
+// ErrTooLarge, ...).
+func (f *HTTPFetcher) Fetch(ctx context.Context, url string, accept string) ([]byte, error) {
+	res, err := f.g.Get(ctx, url, accept)
+	if err != nil {
+		return nil, err
+	}
+	return res.Body, nil
+}
