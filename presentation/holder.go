@@ -69,8 +69,13 @@ type Request struct {
 	// Challenge and Domain bind a Data Integrity presentation; both are required for it.
 	Challenge, Domain string
 	// Format is the presentation format: vc.FormatJWT (vp+jwt, the default),
-	// vc.FormatJWT11 (the VCDM 1.1 JWT encoding) or vc.FormatDataIntegrity.
+	// vc.FormatJWT11 (the VCDM 1.1 JWT encoding), vc.FormatSDJWT (vp+sd-jwt) or
+	// vc.FormatDataIntegrity.
 	Format vc.Format
+	// Disclose says, for a vp+sd-jwt, which claims of each vc+sd-jwt credential to
+	// reveal, by the credential's index in the creds given to Present. A vc+sd-jwt
+	// credential without an entry reveals only what its issuer left in plain text.
+	Disclose map[int][]vc.ClaimPath
 	// Lifetime, if not zero, adds an exp claim that far after iat.
 	Lifetime time.Duration
 }
@@ -78,7 +83,8 @@ type Request struct {
 // Present wraps creds (secured credentials as issued) in a presentation signed by the
 // holder and bound to req. Every credential must be in a format the presentation can
 // carry: vc+jwt credentials in a vp+jwt (as EnvelopedVerifiableCredential entries),
-// VCDM 1.1 JWT credentials in a 1.1 JWT presentation. Present does not verify the
+// VCDM 1.1 JWT credentials in a 1.1 JWT presentation, vc+sd-jwt and vc+jwt credentials in
+// a vp+sd-jwt (each vc+sd-jwt revealing only the claims req.Disclose names for it). Present does not verify the
 // credentials; it does check that each is about the holder, since a verifier will
 // refuse one that is not.
 func (h *Holder) Present(ctx context.Context, creds [][]byte, req Request) ([]byte, error) {
@@ -95,7 +101,7 @@ func (h *Holder) Present(ctx context.Context, creds [][]byte, req Request) ([]by
 	}
 	p := &vc.Presentation{Type: []string{vc.TypeVerifiablePresentation}, Holder: vc.Party{ID: h.id}}
 	switch f {
-	case vc.FormatJWT, vc.FormatDataIntegrity:
+	case vc.FormatJWT, vc.FormatDataIntegrity, vc.FormatSDJWT:
 		p.Context = []any{vc.ContextV2}
 	case vc.FormatJWT11:
 		p.Context = []any{vc.ContextV1}
@@ -115,6 +121,14 @@ func (h *Holder) Present(ctx context.Context, creds [][]byte, req Request) ([]by
 		}
 		var entry []byte
 		switch {
+		case in.Format == vc.FormatSDJWT:
+			sel, err := vc.SelectDisclosures(c, req.Disclose[i])
+			if err != nil {
+				return nil, fmt.Errorf("presentation: credential %d: %w", i, err)
+			}
+			if entry, err = vc.EnvelopeCredential(sel); err != nil {
+				return nil, fmt.Errorf("presentation: credential %d: %w", i, err)
+			}
 		case in.Format == vc.FormatDataIntegrity:
 			entry = []byte(strings.TrimSpace(string(c)))
 		case f == vc.FormatJWT11:
@@ -137,8 +151,9 @@ func (h *Holder) Present(ctx context.Context, creds [][]byte, req Request) ([]by
 }
 
 // carries reports whether a presentation in format p can hold a credential in format c:
-// a vp+jwt holds vc+jwt (enveloped), a 1.1 JWT presentation 1.1 JWT credentials, and a
-// Data Integrity presentation Data Integrity credentials and enveloped vc+jwt.
+// a vp+jwt holds vc+jwt (enveloped), a 1.1 JWT presentation 1.1 JWT credentials, a
+// Data Integrity presentation Data Integrity credentials and enveloped vc+jwt, and a
+// vp+sd-jwt enveloped vc+sd-jwt and vc+jwt.
 func carries(p, c vc.Format) bool {
 	switch p {
 	case vc.FormatJWT:
@@ -147,6 +162,8 @@ func carries(p, c vc.Format) bool {
 		return c == vc.FormatJWT11
 	case vc.FormatDataIntegrity:
 		return c == vc.FormatDataIntegrity || c == vc.FormatJWT
+	case vc.FormatSDJWT:
+		return c == vc.FormatSDJWT || c == vc.FormatJWT
 	}
 	return false
 }

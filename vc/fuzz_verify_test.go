@@ -57,7 +57,8 @@ var vcSentinels = []struct {
 	{"ErrUnreferencedDisclosure", vc.ErrUnreferencedDisclosure}, {"ErrDuplicateDigest", vc.ErrDuplicateDigest},
 	{"ErrDisclosureOverwrite", vc.ErrDisclosureOverwrite}, {"ErrReservedClaimDisclosed", vc.ErrReservedClaimDisclosed},
 	{"ErrInvalidDigest", vc.ErrInvalidDigest}, {"ErrUnsupportedHashAlgorithm", vc.ErrUnsupportedHashAlgorithm},
-	{"ErrSDHashMismatch", vc.ErrSDHashMismatch}, {"ErrCanonicalizationLimit", vc.ErrCanonicalizationLimit},
+	{"ErrSDHashMismatch", vc.ErrSDHashMismatch}, {"ErrTypeMetadata", vc.ErrTypeMetadata},
+	{"ErrCanonicalizationLimit", vc.ErrCanonicalizationLimit},
 }
 
 // sentinelOf returns the first sentinel of package vc that err wraps, or nil.

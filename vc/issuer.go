@@ -1,6 +1,7 @@
 package vc
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"fmt"
@@ -142,10 +143,15 @@ type PresentationOptions struct {
 	Expiry    time.Time // optional exp claim (JWT)
 	// Cryptosuite is the Data Integrity suite; if empty, the JCS suite of the key.
 	Cryptosuite string
+	// Disclose lists, for a vp+sd-jwt, the members of the presentation to make
+	// selectively disclosable (for example {"holder"} or {"verifiableCredential", 0});
+	// nothing is by default. Other formats refuse it.
+	Disclose []ClaimPath
 }
 
 // SignPresentation signs p as its holder in format f (FormatJWT: vp+jwt; FormatJWT11:
-// the VCDM 1.1 JWT encoding), bound to o.Nonce and o.Audience. keyID must name a key the
+// the VCDM 1.1 JWT encoding; FormatSDJWT: vp+sd-jwt), bound to o.Nonce and o.Audience,
+// or (FormatDataIntegrity) to o.Challenge and o.Domain. keyID must name a key the
 // holder's DID lists under authentication. It is the low-level step behind
 // presentation.Holder.
 func SignPresentation(ctx context.Context, s keys.Signer, keyID string, p *Presentation, f Format, o PresentationOptions) ([]byte, error) {
@@ -158,6 +164,9 @@ func SignPresentation(ctx context.Context, s keys.Signer, keyID string, p *Prese
 		}
 	} else if o.Nonce == "" || o.Audience == "" {
 		return nil, fmt.Errorf("vc: a presentation must be bound to a nonce and an audience: %w", ErrInvalidOptions)
+	}
+	if len(o.Disclose) > 0 && f != FormatSDJWT {
+		return nil, fmt.Errorf("vc: selectively disclosable members in a %s presentation: %w", f, ErrInvalidOptions)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -180,12 +189,17 @@ func SignPresentation(ctx context.Context, s keys.Signer, keyID string, p *Prese
 		return vcjose.SignPresentation(s, keyID, data, so)
 	case FormatJWT11:
 		return vcjose.SignPresentation11(s, keyID, data, so)
+	case FormatSDJWT:
+		return signVPSDJWT(s, keyID, data, o)
 	}
 	return nil, fmt.Errorf("vc: presenting in format %q: %w", f, ErrUnsupportedFormat)
 }
 
-// EnvelopeCredential wraps a compact vc+jwt as an EnvelopedVerifiableCredential, the
-// form a VCDM 2.0 presentation carries it in.
+// EnvelopeCredential wraps a compact vc+jwt (or vc+sd-jwt, told by its "~") as an
+// EnvelopedVerifiableCredential, the form a VCDM 2.0 presentation carries it in.
 func EnvelopeCredential(token []byte) ([]byte, error) {
+	if bytes.IndexByte(token, '~') >= 0 {
+		return vcjose.Envelope(vcjose.MediaTypeCredentialSDJWT, token)
+	}
 	return vcjose.Envelope(vcjose.MediaTypeCredential, token)
 }

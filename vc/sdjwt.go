@@ -3,14 +3,18 @@ package vc
 import (
 	"context"
 	"crypto"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/credence-dev/credence/did"
 	"github.com/credence-dev/credence/keys"
+	vcjose "github.com/credence-dev/credence/vc/jose"
 	"github.com/credence-dev/credence/vc/sdjwt"
 )
 
@@ -23,6 +27,14 @@ const (
 	// vc+sd-jwt).
 	FormatSDJWT Format = "vc+sd-jwt"
 )
+
+// TypeMetadataPolicy is VerifierOptions.TypeMetadata: how SD-JWT VC type metadata is
+// retrieved and whether a type without metadata is accepted (see sdjwt.TypeMetadataPolicy).
+type TypeMetadataPolicy = sdjwt.TypeMetadataPolicy
+
+// TypeMetadata is the effective type metadata of an SD-JWT VC type (see
+// sdjwt.TypeMetadata).
+type TypeMetadata = sdjwt.TypeMetadata
 
 // ClaimPath names a claim in a credential, as SD-JWT and DCQL claims paths do: a string
 // selects an object member, an integer an array element, nil every element.
@@ -68,7 +80,142 @@ func (v *Verifier) newSDJWTVerifier() (*sdjwt.Verifier, error) {
 	return sdjwt.NewVerifier(issuerKey, sdjwt.VerifierOptions{
 		Kinds: kinds, Algorithms: v.algs, AllowX5C: v.allowX5C, HolderKey: holderKey, AllowLegacyVCType: v.legacySDJWT,
 		Clock: v.clock, ClockSkew: v.skew, KeyBindingMaxAge: v.maxAge, KeyBindingSkew: v.skew,
-		MaxBytes: v.limits.maxBytes(), MaxDepth: v.limits.MaxDepth,
+		MaxBytes: v.limits.maxBytes(), MaxDepth: v.limits.MaxDepth, TypeMetadata: v.typeMeta,
+	})
+}
+
+// newSDJWTVPVerifier builds the engine for vp+sd-jwt presentations: the holder signs
+// them, so the key is the holder's authentication key and no issuer trust applies.
+func (v *Verifier) newSDJWTVPVerifier() (*sdjwt.Verifier, error) {
+	if !v.allows(FormatSDJWT) {
+		return nil, nil
+	}
+	holderKey := func(ctx context.Context, r sdjwt.KeyRequest) (crypto.PublicKey, error) {
+		if r.Issuer == "" {
+			return nil, fmt.Errorf("vc: the presentation names no holder: %w", ErrHolderBinding)
+		}
+		return v.keys.Key(ctx, KeyRequest{Issuer: r.Issuer, KeyID: r.KeyID, Relationship: did.Authentication, X5C: r.X5C})
+	}
+	return sdjwt.NewVerifier(holderKey, sdjwt.VerifierOptions{
+		Kinds: []sdjwt.Kind{sdjwt.VCDMPresentation}, Algorithms: v.algs, AllowX5C: v.allowX5C,
+		Clock: v.clock, ClockSkew: v.skew, MaxBytes: v.limits.maxBytes(), MaxDepth: v.limits.MaxDepth,
+	})
+}
+
+// isVPSDJWT reports whether an SD-JWT in compact form says typ vp+sd-jwt. Anything it
+// cannot read goes the SD-JWT VC way, whose verification then reports the problem.
+func isVPSDJWT(data []byte) bool {
+	in, err := sdjwt.Inspect(data)
+	return err == nil && in.Kind == sdjwt.VCDMPresentation
+}
+
+// envelopedSD returns the media type and token of an enveloped SD-JWT credential or
+// presentation (a data: URL of application/vc+sd-jwt or application/vp+sd-jwt).
+func envelopedSD(raw []byte, obj any) (string, []byte, bool) {
+	m, ok := obj.(map[string]any)
+	if !ok {
+		return "", nil, false
+	}
+	if typ, _ := m["type"].(string); !strings.HasPrefix(typ, "Enveloped") {
+		return "", nil, false
+	}
+	mt, tok, err := vcjose.Unenvelope(raw)
+	if err != nil || mt != vcjose.MediaTypeCredentialSDJWT && mt != vcjose.MediaTypePresentationSDJWT {
+		return "", nil, false
+	}
+	return mt, tok, true
+}
+
+// verifyVPSDJWT verifies a VC-JOSE-COSE vp+sd-jwt: a VCDM 2.0 presentation secured with
+// SD-JWT by its holder, bound to the verifier by its nonce and aud claims as a vp+jwt
+// is, each credential inside verified and bound to the holder. A key binding JWT has no
+// place in it: the holder's own signature is the proof.
+func (v *Verifier) verifyVPSDJWT(ctx context.Context, data []byte, want Expect) (*VerifiedPresentation, error) {
+	if v.sdvp == nil {
+		return nil, vErr(ReasonMalformed, "", fmt.Errorf("vc: vp+sd-jwt is not allowed by this verifier: %w", ErrUnsupportedFormat))
+	}
+	sv, err := v.sdvp.VerifyIssued(ctx, data)
+	if errors.Is(err, ErrIssuerMismatch) {
+		return nil, vErr(ReasonHolder, "", fmt.Errorf("%w: %w", ErrHolderBinding, err))
+	}
+	if err != nil {
+		return nil, vErr(reasonOfSDJWT(err), "", err)
+	}
+	claims := sv.Claims()
+	holder, holderKey := sv.Issuer(), sv.IssuerKey()
+	if nonce, _ := claims["nonce"].(string); subtle.ConstantTimeCompare([]byte(nonce), []byte(want.Nonce)) != 1 {
+		return nil, vErr(ReasonPresentation, "/nonce", fmt.Errorf("vc: presentation nonce does not match: %w", ErrNonceMismatch))
+	}
+	if aud, _ := claims["aud"].(string); aud != want.Audience {
+		return nil, vErr(ReasonPresentation, "/aud", fmt.Errorf("vc: presentation audience is not exactly %q: %w", want.Audience, ErrAudienceMismatch))
+	}
+	iat := sv.IssuedAt()
+	if iat.IsZero() {
+		return nil, vErr(ReasonTime, "/iat", fmt.Errorf("vc: presentation without iat: %w", ErrStale))
+	}
+	if v.clock().Sub(iat) > v.maxAge+v.skew {
+		return nil, vErr(ReasonTime, "/iat", fmt.Errorf("vc: presentation issued at %s is older than %s: %w", iat.Format(time.RFC3339), v.maxAge, ErrStale))
+	}
+	doc, err := marshalClaims(claims)
+	if err != nil {
+		return nil, err
+	}
+	pres, err := ParsePresentation(doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := pres.Validate(); err != nil {
+		return nil, err
+	}
+	creds := make([]*Verified, 0, len(pres.VerifiableCredential))
+	for i, raw := range pres.VerifiableCredential {
+		path := "/verifiableCredential/" + strconv.Itoa(i)
+		c, err := v.verifyEmbedded(ctx, raw)
+		if err != nil {
+			return nil, vErr(ReasonMalformed, path, err)
+		}
+		if !v.skipBinding && !c.boundTo(holder, holderKey) {
+			return nil, vErr(ReasonHolder, path, fmt.Errorf("vc: holder %s is neither a subject of the credential nor its cnf key: %w", holder, ErrHolderBinding))
+		}
+		creds = append(creds, c)
+	}
+	if err := v.replay.Use(ctx, "vp\x00"+want.Audience+"\x00"+want.Nonce, iat.Add(v.maxAge+2*v.skew)); err != nil {
+		return nil, vErr(ReasonPresentation, "/nonce", err)
+	}
+	return &VerifiedPresentation{
+		format: FormatSDJWT, holder: holder, holderKey: holderKey, credentials: creds,
+		proof: ProofInfo{KeyID: sv.Header().Kid, Algorithm: sv.Header().Alg, Created: timePtr(iat)},
+	}, nil
+}
+
+// signVPSDJWT secures a presentation (its JSON) as a vp+sd-jwt signed by the holder,
+// with the verifier's nonce and audience as claims and the members at o.Disclose
+// selectively disclosable (all its disclosures are included: the holder is its issuer).
+func signVPSDJWT(s keys.Signer, keyID string, data []byte, o PresentationOptions) ([]byte, error) {
+	var claims map[string]any
+	if err := json.Unmarshal(data, &claims); err != nil {
+		return nil, fmt.Errorf("vc: presentation JSON: %v: %w", err, ErrMalformed)
+	}
+	for _, k := range []string{"nonce", "aud", "iat", "exp"} {
+		if _, ok := claims[k]; ok {
+			return nil, fmt.Errorf("vc: the presentation must not hold %s: %w", k, ErrMalformed)
+		}
+	}
+	claims["nonce"] = o.Nonce
+	claims["aud"] = o.Audience
+	for _, p := range o.Disclose {
+		if len(p) > 0 {
+			if name, ok := p[0].(string); ok && slices.Contains(vpPlain, name) {
+				return nil, fmt.Errorf("vc: %s of a vp+sd-jwt cannot be selectively disclosable: %w", name, ErrReservedClaimDisclosed)
+			}
+		}
+	}
+	frame, err := sdjwt.PathFrame(o.Disclose...)
+	if err != nil {
+		return nil, err
+	}
+	return sdjwt.Issue(s, claims, frame, sdjwt.IssueOptions{
+		Kind: sdjwt.VCDMPresentation, KeyID: keyID, IssuedAt: o.IssuedAt, Expiry: o.Expiry,
 	})
 }
 
@@ -131,6 +278,7 @@ func (v *Verifier) verifySDJWT(ctx context.Context, data []byte, want *Expect) (
 	if kb, ok := sv.KeyBinding(); ok {
 		out.holderKey = kb.Key
 	}
+	out.typeMeta = sv.TypeMetadata()
 	return out, nil
 }
 
@@ -239,6 +387,17 @@ func PresentSDJWT(ctx context.Context, issued []byte, disclose []ClaimPath, hold
 	}
 	return sdjwt.Present(issued, disclose, sdjwt.PresentOptions{Holder: holder, Nonce: o.Nonce, Audience: o.Audience, IssuedAt: o.IssuedAt})
 }
+
+// SelectDisclosures returns an SD-JWT as issued with only the disclosures needed to
+// reveal the claims at disclose (and those on the way to them), without a key binding
+// JWT: the form in which a holder puts an SD-JWT credential into a vp+sd-jwt, whose own
+// signature binds it. An empty disclose keeps only the plain-text claims.
+func SelectDisclosures(issued []byte, disclose []ClaimPath) ([]byte, error) {
+	return sdjwt.Present(issued, disclose, sdjwt.PresentOptions{})
+}
+
+// vpPlain are the members of a vp+sd-jwt that a verifier needs in plain text.
+var vpPlain = []string{"@context", "nonce", "aud", "iat", "exp"}
 
 // vcdmPlain are the members of a VCDM credential that stay in plain text in a vc+sd-jwt:
 // a verifier needs them to apply the data model, trust and status.

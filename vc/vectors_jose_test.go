@@ -163,7 +163,7 @@ func (r *suiteRun) runCase(t *testing.T, c joseSuiteCase, input []byte, vm suite
 	case strings.HasSuffix(c.Feature, "_sdjwt") && !presentation:
 		return suiteSDJWT, sdjwtIssueCase(t, c, input, vm)
 	case strings.HasSuffix(c.Feature, "_sdjwt"):
-		return suiteSDJWT, refuseFormat(t, c, input, presentation, "sd-jwt")
+		return suiteSDJWT, sdjwtPresentationIssueCase(t, c, input, vm)
 	case strings.HasSuffix(c.Feature, "_cose"):
 		return suiteCOSE, refuseFormat(t, c, input, presentation, "cose")
 	case c.Fn == "issue":
@@ -596,11 +596,22 @@ func (r *suiteRun) sdjwtCase(t *testing.T, c joseSuiteCase, input []byte, vm sui
 		}
 	}
 	v := verifier(t, vc.VerifierOptions{Keys: &sk, Trust: trustOnly(t, vm.controller), SkipStatus: true})
+	if presentation {
+		// The suite's presentations carry no nonce and no aud: the facade requires both,
+		// so even the one expected to verify (#22, whose vc+jwt also has a string iat) is
+		// refused, as an unbound presentation must be.
+		_, err := v.VerifyPresentation(ctx, bytes.TrimSpace(input), vc.Expect{Nonce: "n-suite", Audience: "https://verifier.example"})
+		checkRefused(t, err)
+		if c.ExpectedResult == "success" {
+			if !errors.Is(err, vc.ErrNonceMismatch) {
+				t.Errorf("#%d: %v, want ErrNonceMismatch", c.Number, err)
+			}
+			return "policy: unbound vp+sd-jwt refused: " + sentinelName(err)
+		}
+		return "refused: " + sentinelName(err)
+	}
 	got, err := v.VerifyCredential(ctx, bytes.TrimSpace(input))
 	switch {
-	case presentation:
-		checkRefused(t, err)
-		return "vp+sd-jwt refused: " + sentinelName(err)
 	case c.ExpectedResult == "success" && vm.pubErr != nil:
 		checkRefused(t, err)
 		return "out of policy: " + sentinelName(err)
@@ -682,6 +693,46 @@ func sdjwtIssueCase(t *testing.T, c joseSuiteCase, input []byte, vm suiteVM) str
 		t.Fatalf("#%d: %d disclosable claims, want %d (%v)", c.Number, len(in.Disclosable), len(paths), err)
 	}
 	return fmt.Sprintf("issued as %s with %d disclosable claims and verified", got.Format(), len(paths))
+}
+
+// sdjwtPresentationIssueCase secures the suite's presentation as a vp+sd-jwt with the
+// case's disclosure paths and the vm's key, and verifies it: the holder's signature,
+// nonce and audience pass, and the embedded vc+sd-jwt (whose iat is a string) is then
+// refused as malformed.
+func sdjwtPresentationIssueCase(t *testing.T, c joseSuiteCase, input []byte, vm suiteVM) string {
+	ctx := context.Background()
+	s, err := keys.ParsePrivateJWK(vm.secret)
+	if err != nil {
+		t.Fatalf("#%d: secret key: %v", c.Number, err)
+	}
+	p, err := vc.ParsePresentation(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []vc.ClaimPath
+	for _, d := range c.Disclose {
+		paths = append(paths, dottedPath(d))
+	}
+	want := vc.Expect{Nonce: "n-19", Audience: "https://verifier.example"}
+	tok, err := vc.SignPresentation(ctx, s, vm.kid, p, vc.FormatSDJWT, vc.PresentationOptions{Nonce: want.Nonce, Audience: want.Audience, IssuedAt: now, Disclose: paths})
+	if err != nil {
+		t.Fatalf("#%d: issuing: %v", c.Number, err)
+	}
+	in, err := vc.Inspect(tok)
+	if err != nil || len(in.Disclosable) != len(paths) {
+		t.Fatalf("#%d: %d disclosable members, want %d (%v)", c.Number, len(in.Disclosable), len(paths), err)
+	}
+	var sk vc.StaticKeys
+	if err := sk.Add(p.Holder.ID, vm.kid, vm.pub); err != nil {
+		t.Fatal(err)
+	}
+	v := verifier(t, vc.VerifierOptions{Keys: &sk, Trust: trustOnly(t, p.Holder.ID), SkipStatus: true})
+	_, err = v.VerifyPresentation(ctx, tok, want)
+	var ve *vc.VerifyError
+	if !errors.As(err, &ve) || ve.Path != "/verifiableCredential/0" || !errors.Is(err, vc.ErrMalformed) {
+		t.Fatalf("#%d: verifying our vp+sd-jwt: %v, want the embedded credential refused as malformed", c.Number, err)
+	}
+	return fmt.Sprintf("issued as vp+sd-jwt with %d disclosable members; holder signature, nonce and audience verify; embedded vc+sd-jwt refused: string iat", len(paths))
 }
 
 // dottedPath reads the suite's "credentialSubject.phoneNumbers[0]" paths.

@@ -34,7 +34,13 @@ type Verified struct {
 	cnf       crypto.PublicKey
 	holderKey crypto.PublicKey // the key of an SD-JWT's key binding JWT, when presented
 	dropProof bool             // doc carries its Data Integrity proof, which is not a claim
+	typeMeta  *TypeMetadata    // the SD-JWT VC type metadata checked, if any
 }
+
+// TypeMetadata returns the effective type metadata an SD-JWT VC was checked against
+// (see VerifierOptions.TypeMetadata), or nil. Wallets and verifiers use its display
+// metadata to show the credential.
+func (v *Verified) TypeMetadata() *TypeMetadata { return v.typeMeta }
 
 // Format returns the format the credential was secured in.
 func (v *Verified) Format() Format { return v.format }

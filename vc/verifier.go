@@ -73,6 +73,12 @@ type VerifierOptions struct {
 	// drafts of SD-JWT VC before -06 wrote them. By default only dc+sd-jwt is an SD-JWT
 	// VC, and vc+sd-jwt is the VC-JOSE-COSE format with a VCDM payload.
 	AllowLegacySDJWTVC bool
+	// TypeMetadata, if not nil, processes the type metadata of every SD-JWT VC: the
+	// metadata of its vct (and of the types it extends) is retrieved with the policy's
+	// fetcher, checked against vct#integrity, and the disclosed claims are validated
+	// against its claim metadata; a credential that fails is ErrTypeMetadata. If nil,
+	// no type metadata is processed and nothing is fetched for it.
+	TypeMetadata *TypeMetadataPolicy
 	// SkipHolderBinding accepts presentations whose holder is not a subject of (or
 	// bound by cnf to) the credentials it presents. It gives up the proof that the
 	// presenter is the person the credential is about.
@@ -103,6 +109,8 @@ type Verifier struct {
 	limits      Limits
 	formats     []Format
 	sd          *sdjwt.Verifier // nil when no SD-JWT format is allowed
+	sdvp        *sdjwt.Verifier // vp+sd-jwt; nil when FormatSDJWT is not allowed
+	typeMeta    *TypeMetadataPolicy
 	status      *status.Checker
 	contexts    *jsonld.Contexts
 	legacySDJWT bool
@@ -113,7 +121,7 @@ type Verifier struct {
 func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 	v := &Verifier{
 		allowX5C: opts.AllowX5C, skipStatus: opts.SkipStatus, skipBinding: opts.SkipHolderBinding, legacySDJWT: opts.AllowLegacySDJWTVC,
-		limits: opts.Limits, formats: slices.Clone(opts.Formats),
+		limits: opts.Limits, formats: slices.Clone(opts.Formats), typeMeta: opts.TypeMetadata,
 	}
 	switch {
 	case opts.Trust != nil && opts.AcceptAnyIssuer:
@@ -183,6 +191,9 @@ func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 		return nil, err
 	}
 	v.sd = sd
+	if v.sdvp, err = v.newSDJWTVPVerifier(); err != nil {
+		return nil, err
+	}
 	if v.status, err = v.newStatusChecker(opts.StatusFetcher); err != nil {
 		return nil, err
 	}
@@ -504,6 +515,12 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Exp
 		if isDataIntegrity(obj) {
 			return v.verifyPresentationDI(ctx, data, want)
 		}
+		if mt, tok, ok := envelopedSD(data, obj); ok && mt == vcjose.MediaTypePresentationSDJWT {
+			if err := want.jwtBinding(); err != nil {
+				return nil, err
+			}
+			return v.verifyVPSDJWT(ctx, tok, want)
+		}
 		t, err := tokenOf(data, obj, vcjose.MediaTypePresentation)
 		if err != nil {
 			return nil, vErr(reasonOfEnvelope(err), "", err)
@@ -512,6 +529,9 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Exp
 	case shapeSDJWT:
 		if err := want.jwtBinding(); err != nil {
 			return nil, err
+		}
+		if isVPSDJWT(data) {
+			return v.verifyVPSDJWT(ctx, data, want)
 		}
 		return v.verifySDJWTPresentation(ctx, data, want)
 	default:
@@ -616,6 +636,9 @@ func (v *Verifier) verifyEmbedded(ctx context.Context, raw json.RawMessage) (*Ve
 	}
 	if isDataIntegrity(obj) {
 		return v.verifyCredentialDI(ctx, raw)
+	}
+	if mt, tok, ok := envelopedSD(raw, obj); ok && mt == vcjose.MediaTypeCredentialSDJWT {
+		return v.verifySDJWT(ctx, tok, nil)
 	}
 	tok, err := embeddedToken(raw)
 	if err != nil {
