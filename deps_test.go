@@ -43,7 +43,7 @@ var rules = map[string][]string{
 	// vc is the facade: it wires the engines, and by default resolves the two offline
 	// DID methods.
 	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose", "vc/sdjwt", "vc/dataintegrity", "vc/status", "vc/jsonld", "internal/jose"},
-	"presentation": {"did", "keys", "vc"},
+	"presentation": {"did", "keys", "vc", "pex/dcql"},
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "internal/claimpath", "internal/netguard", "keys"},
 	"vc/status":    {"internal/errs", "internal/jsonx", "internal/netguard"},
