@@ -263,7 +263,7 @@ func (r *activeContext) define(m map[string]any, overrideProtected bool) error {
 		defaultProtected = b
 	}
 	td := termDefiner{r: r, local: m, defined: map[string]bool{}, overrideProtected: overrideProtected, defaultProtected: defaultProtected}
-	for _, k := range slices.Sorted(mapsKeys(m)) {
+	for _, k := range sortedKeys(m) {
 		switch k {
 		case "@version", "@vocab", "@protected":
 			continue
@@ -275,14 +275,14 @@ func (r *activeContext) define(m map[string]any, overrideProtected bool) error {
 	return nil
 }
 
-func mapsKeys(m map[string]any) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
+// sortedKeys returns the keys of m in increasing order.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
+	slices.Sort(keys)
+	return keys
 }
 
 // termDefiner is the processor's Create Term Definition for the supported subset.
@@ -583,7 +583,7 @@ func (x *compiledExpander) node(a *activeContext, prop string, e map[string]any,
 	if typeScoped == nil && a.previous != nil {
 		typeScoped = a
 	}
-	keys := slices.Sorted(mapsKeys(e))
+	keys := sortedKeys(e)
 	local, hasContext := e["@context"]
 	revert := true
 	if typeScoped != nil && len(keys) <= 2 && !hasContext {

@@ -207,7 +207,7 @@ func (w *documentWalker) value(v any) error {
 		if w.objects++; w.objects > w.maxObjects {
 			return fmt.Errorf("jsonld: document has more than %d objects: %w", w.maxObjects, errs.ErrTooLarge)
 		}
-		for _, k := range slices.Sorted(maps.Keys(v)) {
+		for _, k := range sortedKeys(v) {
 			w.path = append(w.path, k)
 			var err error
 			if k == "@context" {
@@ -645,7 +645,7 @@ func (k *expandedChecker) item(v any) *issue {
 func (k *expandedChecker) node(n map[string]any) *issue {
 	k.stack = append(k.stack, n)
 	defer func() { k.stack = k.stack[:len(k.stack)-1] }()
-	for _, key := range slices.Sorted(maps.Keys(n)) {
+	for _, key := range sortedKeys(n) {
 		v := n[key]
 		switch key {
 		case "@id":

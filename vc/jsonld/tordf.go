@@ -156,7 +156,7 @@ func (w *rdfWriter) node(n map[string]any, g Term) (Term, error) {
 	} else {
 		subj = w.blank()
 	}
-	for _, key := range slices.Sorted(maps.Keys(n)) {
+	for _, key := range sortedKeys(n) {
 		v := n[key]
 		switch key {
 		case "@id":
