@@ -42,6 +42,10 @@ type Definition struct {
 	Format                 map[string]any // claim format designations; nil when absent
 	SubmissionRequirements []SubmissionRequirement
 	InputDescriptors       []InputDescriptor
+	// Frame is the JSON-LD frame of the definition (the JSON-LD Framing feature of PEX
+	// v2), nil when absent. It applies to credentials of the JSON-LD formats (ldp_vc,
+	// ldp, di_vc and their presentation forms): see [Match.Framed].
+	Frame map[string]any
 }
 
 // InputDescriptor describes one credential the verifier wants (§5.1).
@@ -51,6 +55,21 @@ type InputDescriptor struct {
 	Format            map[string]any // nil when absent: the definition's format applies
 	LimitDisclosure   string         // "", "required" or "preferred"
 	Fields            []Field
+	// SubjectIsIssuer is "", "required" or "preferred": the credential must (or should)
+	// be self-issued, its issuer one of its subjects (relational constraints feature).
+	SubjectIsIssuer string
+	// IsHolder lists the fields (of this descriptor) whose claims' subject must (or
+	// should) be the holder who presents them.
+	IsHolder []Relation
+	// SameSubject lists fields, of any descriptor of the definition, whose claims must
+	// (or should) be about one subject.
+	SameSubject []Relation
+}
+
+// Relation is one is_holder or same_subject entry: field ids and a directive.
+type Relation struct {
+	FieldIDs  []string
+	Directive string // "required" or "preferred"
 }
 
 // Field is one constraint on a credential (§5.1.1.1).
@@ -64,6 +83,30 @@ type Field struct {
 	paths             []*jsonpath.Path
 	simple            [][]any // per path: its members and indexes when it selects at most one value plainly, else nil
 	schema            *jsonschema.Schema
+	check             check // the filter compiled to direct tests; nil: the schema decides
+}
+
+// passes reports whether v passes the field's filter (any value when it has none).
+func (f *Field) passes(v any) bool {
+	switch {
+	case f.check != nil:
+		return f.check(v)
+	case f.schema != nil:
+		return schemaValid(f.schema, v)
+	}
+	return true
+}
+
+// schemaValid validates v against s, failing closed when the library panics (it does on
+// a number whose exponent overflows its big.Rat parser, such as 1E1000001, with
+// minimum or maximum).
+func schemaValid(s *jsonschema.Schema, v any) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return s.Validate(v) == nil
 }
 
 // SubmissionRequirement says which descriptors must be satisfied together (§6).
@@ -104,6 +147,9 @@ func ParseDefinitionLimits(data []byte, lim Limits) (*Definition, error) {
 	if d.Format, err = optObject(obj, "format"); err != nil {
 		return nil, err
 	}
+	if d.Frame, err = optObject(obj, "frame"); err != nil {
+		return nil, err
+	}
 	descs, ok := obj["input_descriptors"].([]any)
 	if !ok {
 		return nil, malformed("input_descriptors must be an array")
@@ -126,6 +172,9 @@ func ParseDefinitionLimits(data []byte, lim Limits) (*Definition, error) {
 			groups[g] = true
 		}
 		d.InputDescriptors = append(d.InputDescriptors, id)
+	}
+	if err := checkRelations(d); err != nil {
+		return nil, err
 	}
 	if raw, present := obj["submission_requirements"]; present {
 		reqs, ok := raw.([]any)
@@ -171,6 +220,44 @@ func parseDescriptor(v any, lim Limits) (InputDescriptor, error) {
 	if raw, present := cons["limit_disclosure"]; present {
 		if id.LimitDisclosure, ok = raw.(string); !ok || (id.LimitDisclosure != "required" && id.LimitDisclosure != "preferred") {
 			return id, malformed(`limit_disclosure must be "required" or "preferred"`)
+		}
+	}
+	if raw, present := cons["subject_is_issuer"]; present {
+		if id.SubjectIsIssuer, ok = raw.(string); !ok || (id.SubjectIsIssuer != "required" && id.SubjectIsIssuer != "preferred") {
+			return id, malformed(`subject_is_issuer must be "required" or "preferred"`)
+		}
+	}
+	for _, r := range []struct {
+		key string
+		dst *[]Relation
+	}{{"is_holder", &id.IsHolder}, {"same_subject", &id.SameSubject}} {
+		raw, present := cons[r.key]
+		if !present {
+			continue
+		}
+		list, ok := raw.([]any)
+		if !ok {
+			return id, malformed("%s must be an array", r.key)
+		}
+		if len(list) > lim.MaxFields {
+			return id, fmt.Errorf("pex: %d %s entries exceed the limit of %d: %w", len(list), r.key, lim.MaxFields, ErrTooLarge)
+		}
+		for i, x := range list {
+			e, ok := x.(map[string]any)
+			if !ok {
+				return id, malformed("%s[%d] is not an object", r.key, i)
+			}
+			var rel Relation
+			if rel.FieldIDs, err = stringArray(e["field_id"], r.key+" field_id"); err != nil {
+				return id, err
+			}
+			if len(rel.FieldIDs) > lim.MaxFields {
+				return id, fmt.Errorf("pex: %d field ids exceed the limit of %d: %w", len(rel.FieldIDs), lim.MaxFields, ErrTooLarge)
+			}
+			if rel.Directive, ok = e["directive"].(string); !ok || (rel.Directive != "required" && rel.Directive != "preferred") {
+				return id, malformed(`%s[%d]: directive must be "required" or "preferred"`, r.key, i)
+			}
+			*r.dst = append(*r.dst, rel)
 		}
 	}
 	if raw, present := cons["fields"]; present {
@@ -238,6 +325,7 @@ func parseField(v any, lim Limits) (Field, error) {
 		if f.schema, err = compileFilter(f.Filter); err != nil {
 			return f, err
 		}
+		f.check = compileCheck(f.Filter)
 	}
 	if raw, present := obj["predicate"]; present {
 		if f.Predicate, ok = raw.(string); !ok || (f.Predicate != "required" && f.Predicate != "preferred") {
@@ -349,6 +437,41 @@ func compileFilter(filter map[string]any) (*jsonschema.Schema, error) {
 		return nil, fmt.Errorf("pex: filter: %v: %w", err, ErrUnsupportedSchema)
 	}
 	return s, nil
+}
+
+// checkRelations makes sure every field id that is_holder names is a field of its
+// descriptor and every one that same_subject names is a field of the definition, and
+// that field ids are unique across the definition.
+func checkRelations(d *Definition) error {
+	owner := map[string]int{}
+	for i, desc := range d.InputDescriptors {
+		for _, f := range desc.Fields {
+			if f.ID == "" {
+				continue
+			}
+			if _, dup := owner[f.ID]; dup {
+				return malformed("field id %q is not unique", f.ID)
+			}
+			owner[f.ID] = i
+		}
+	}
+	for i, desc := range d.InputDescriptors {
+		for _, r := range desc.IsHolder {
+			for _, id := range r.FieldIDs {
+				if j, ok := owner[id]; !ok || j != i {
+					return malformed("input_descriptors[%d]: is_holder names %q, not a field of the descriptor", i, id)
+				}
+			}
+		}
+		for _, r := range desc.SameSubject {
+			for _, id := range r.FieldIDs {
+				if _, ok := owner[id]; !ok {
+					return malformed("input_descriptors[%d]: same_subject names %q, not a field of the definition", i, id)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func parseRequirement(v any, groups map[string]bool, depth int) (SubmissionRequirement, error) {

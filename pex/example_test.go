@@ -7,7 +7,9 @@ import (
 	"github.com/credence-dev/credence/pex"
 )
 
-// A verifier asks for proof of age from an SD-JWT credential, disclosing only that claim.
+// A verifier asks the holder to prove being over 18, with limit_disclosure: the wallet
+// holds an ID credential (an SD-JWT), a diploma and an employment credential, and
+// answers with the ID credential, disclosing only its age claim.
 func ExampleEvaluate() {
 	def, err := pex.ParseDefinition([]byte(`{
 		"id": "over-18",
@@ -27,8 +29,10 @@ func ExampleEvaluate() {
 	wallet := []pex.Candidate{
 		{ID: "diploma", Format: "ldp_vc", Claims: map[string]any{"credentialSubject": map[string]any{"degree": "MSc"}}},
 		{ID: "id-card", Format: "vc+sd-jwt", SelectiveDisclosure: true, Claims: map[string]any{
-			"given_name": "Erika", "age_equal_or_over": map[string]any{"18": true},
+			"given_name": "Erika", "birthdate": "1990-01-01", "age_equal_or_over": map[string]any{"18": true, "65": false},
 		}},
+		{ID: "employment", Format: "jwt_vc_json", Claims: map[string]any{"vc": map[string]any{
+			"credentialSubject": map[string]any{"employer": "ACME"}}}},
 	}
 	res, err := pex.Evaluate(def, wallet)
 	if err != nil {
