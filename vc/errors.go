@@ -80,6 +80,9 @@ var (
 	ErrUnsupportedProof = errs.ErrUnsupportedProof
 	// ErrProofPurpose: a proof made for another purpose.
 	ErrProofPurpose = errs.ErrProofPurpose
+	// ErrBaseProofPresented: a selective disclosure base proof (ecdsa-sd-2023) where a
+	// derived proof is required; the holder derives what a verifier sees.
+	ErrBaseProofPresented = errs.ErrBaseProofPresented
 
 	// ErrUntrustedIssuer: an issuer the verifier's trust policy does not accept.
 	ErrUntrustedIssuer = errs.ErrUntrustedIssuer

@@ -54,6 +54,7 @@ var (
 	ErrMissingProof        = errors.New("credence: missing proof")
 	ErrUnsupportedProof    = errors.New("credence: unsupported proof")
 	ErrProofPurpose        = errors.New("credence: wrong proof purpose")
+	ErrBaseProofPresented  = errors.New("credence: selective disclosure base proof presented to a verifier")
 	ErrUnknownContext      = errors.New("credence: unknown JSON-LD context")
 )
 

@@ -13,7 +13,7 @@ var sentinels = []error{
 	ErrMalformed, ErrTooLarge, ErrTooDeep, ErrMissingProof, ErrInvalidProof, ErrUnsupportedProof,
 	ErrAlgorithmNotAllowed, ErrAlgorithmKeyMismatch, ErrInvalidKey, ErrMissingKeyID, ErrInvalidDIDURL,
 	ErrProofPurpose, ErrChallengeMismatch, ErrDomainMismatch, ErrIssuedInFuture, ErrExpired,
-	ErrInvalidSignature, keys.ErrUnsupportedKeyType, keys.ErrPrivateKeyMaterial,
+	ErrInvalidSignature, ErrBaseProofPresented, keys.ErrUnsupportedKeyType, keys.ErrPrivateKeyMaterial,
 }
 
 // FuzzVerify runs the proof parser and Verify on arbitrary documents (seeds in

@@ -29,6 +29,9 @@ type proof struct {
 	previous                          []string
 	value                             []byte // decoded proofValue
 	hasContext                        bool
+	// The decoded proofValue of ecdsa-sd-2023, one of them set.
+	sdBase    *ecdsaSDBase
+	sdDerived *ecdsaSDDerived
 }
 
 func invalid(format string, args ...any) error {
@@ -58,7 +61,7 @@ func parseProof(path string, v any) (*proof, error) {
 			return nil, err
 		}
 		switch p.cryptosuite {
-		case ECDSASD2023, BBS2023:
+		case BBS2023:
 			return nil, fmt.Errorf("dataintegrity: cryptosuite %s is not implemented: %w", p.cryptosuite, ErrUnsupportedProof)
 		}
 		if p.suite = suiteByName(p.cryptosuite); p.suite == nil || p.suite.proofType != DataIntegrityProof {
@@ -134,6 +137,24 @@ func parseProof(path string, v any) (*proof, error) {
 	pv, err := stringMember(obj, "proofValue", true)
 	if err != nil {
 		return nil, err
+	}
+	if p.suite.sd {
+		hdr, body, err := decodeSDProofValue(pv)
+		if err != nil {
+			return nil, err
+		}
+		switch hdr {
+		case ecdsaSDBaseHeader:
+			p.sdBase, err = decodeECDSASDBase(body)
+		case ecdsaSDDerivedHeader:
+			p.sdDerived, err = decodeECDSASDDerived(body)
+		default:
+			err = invalid("ecdsa-sd-2023 proofValue header %x is neither a base nor a derived proof", hdr[:])
+		}
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
 	}
 	if len(pv) > maxProofValue || !strings.HasPrefix(pv, "z") {
 		return nil, invalid("proofValue is not base58btc multibase (prefix z) of at most %d characters", maxProofValue)

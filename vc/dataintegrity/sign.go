@@ -39,8 +39,9 @@ const (
 // ProofOptions are the proof options of Add Proof (Data Integrity 1.0 §4.2). Cryptosuite,
 // VerificationMethod and ProofPurpose are required.
 type ProofOptions struct {
-	// Cryptosuite is EdDSAJCS2022, ECDSAJCS2019, EdDSARDFC2022 or ECDSARDFC2019; the
-	// signer's key must suit it (Ed25519 for eddsa, P-256 or P-384 for ecdsa).
+	// Cryptosuite is EdDSAJCS2022, ECDSAJCS2019, EdDSARDFC2022, ECDSARDFC2019 or
+	// ECDSASD2023 (a base proof, for the holder to derive from); the signer's key must suit
+	// it (Ed25519 for eddsa, P-256 or P-384 for ecdsa, P-256 for ecdsa-sd-2023).
 	Cryptosuite string
 	// VerificationMethod is the DID URL of the signer's key, such as did:key:z6Mk...#z6Mk...
 	VerificationMethod string
@@ -62,8 +63,17 @@ type ProofOptions struct {
 	PreviousProof []string
 	// Context says whether the document's @context may be extended; see ContextPolicy.
 	Context ContextPolicy
-	// Canonicalize is required for the RDFC suites; see Canonicalizer.
+	// Canonicalize is required for the RDFC suites other than ecdsa-sd-2023; see
+	// Canonicalizer.
 	Canonicalize Canonicalizer
+	// MandatoryPointers, for ecdsa-sd-2023, are the JSON Pointers (RFC 6901) of what every
+	// derived proof must disclose, such as "/issuer" or "/validUntil". Empty makes
+	// everything selectively disclosable. Other suites refuse them.
+	MandatoryPointers []string
+	// ToRDF is required for ecdsa-sd-2023; see RDFFunc.
+	ToRDF RDFFunc
+
+	sdSecrets *sdSecrets // tests: fixed HMAC and proof-scoped keys
 }
 
 // Sign adds a proof to doc, an unsecured or secured credential or presentation (JSON), and
@@ -114,6 +124,9 @@ func Sign(ctx context.Context, doc []byte, signer keys.Signer, opts ProofOptions
 	}
 	if len(all) >= MaxProofs {
 		return nil, fmt.Errorf("dataintegrity: document has %d proofs already: %w", len(all), ErrTooLarge)
+	}
+	if s.sd && hasProof {
+		return nil, fmt.Errorf("dataintegrity: an %s base proof must be the document's only proof: %w", s.name, ErrInvalidOptions)
 	}
 	var matching []any
 	found := make(map[string]bool, len(opts.PreviousProof))
@@ -189,19 +202,29 @@ func Sign(ctx context.Context, doc []byte, signer keys.Signer, opts ProofOptions
 		signed = maps.Clone(unsecured)
 		signed["proof"] = matching
 	}
-	canonConfig, err := s.Canonicalize(ctx, config, h, opts.Canonicalize)
-	if err != nil {
-		return nil, err
+	var proofValue string
+	if s.sd {
+		run, err := createECDSASDBase(ctx, s, signed, config, signer, &opts)
+		if err != nil {
+			return nil, err
+		}
+		proofValue = run.proof.encode()
+	} else {
+		canonConfig, err := s.Canonicalize(ctx, config, h, opts.Canonicalize)
+		if err != nil {
+			return nil, err
+		}
+		canonDoc, err := s.canonicalize(ctx, signed, h, opts.Canonicalize, len(doc))
+		if err != nil {
+			return nil, err
+		}
+		sig, err := s.SignHash(signer, s.HashData(h, canonConfig, canonDoc))
+		if err != nil {
+			return nil, err
+		}
+		proofValue = "z" + base58Encode(sig)
 	}
-	canonDoc, err := s.canonicalize(ctx, signed, h, opts.Canonicalize, len(doc))
-	if err != nil {
-		return nil, err
-	}
-	sig, err := s.SignHash(signer, s.HashData(h, canonConfig, canonDoc))
-	if err != nil {
-		return nil, err
-	}
-	members = append(members, member{"proofValue", "z" + base58Encode(sig)})
+	members = append(members, member{"proofValue", proofValue})
 	newProof, err := marshalMembers(members)
 	if err != nil {
 		return nil, err
@@ -244,11 +267,17 @@ func Sign(ctx context.Context, doc []byte, signer keys.Signer, opts ProofOptions
 func (o *ProofOptions) check() (*suite, error) {
 	s := suiteByName(o.Cryptosuite)
 	switch {
-	case o.Cryptosuite == ECDSASD2023 || o.Cryptosuite == BBS2023:
+	case o.Cryptosuite == BBS2023:
 		return nil, fmt.Errorf("dataintegrity: cryptosuite %s is not implemented: %w", o.Cryptosuite, ErrUnsupportedProof)
 	case s == nil || s.proofType != DataIntegrityProof:
 		return nil, fmt.Errorf("dataintegrity: cannot sign with cryptosuite %q: %w", o.Cryptosuite, ErrUnsupportedProof)
-	case s.rdfc && o.Canonicalize == nil:
+	case s.sd && o.ToRDF == nil:
+		return nil, fmt.Errorf("dataintegrity: %s needs ProofOptions.ToRDF: %w", s.name, ErrInvalidOptions)
+	case s.sd && len(o.PreviousProof) > 0:
+		return nil, fmt.Errorf("dataintegrity: an %s base proof cannot chain to other proofs: %w", s.name, ErrInvalidOptions)
+	case !s.sd && len(o.MandatoryPointers) > 0:
+		return nil, fmt.Errorf("dataintegrity: ProofOptions.MandatoryPointers with %s: %w", s.name, ErrInvalidOptions)
+	case s.rdfc && !s.sd && o.Canonicalize == nil:
 		return nil, fmt.Errorf("dataintegrity: %s needs ProofOptions.Canonicalize: %w", s.name, ErrInvalidOptions)
 	case o.VerificationMethod == "":
 		return nil, fmt.Errorf("dataintegrity: ProofOptions.VerificationMethod is empty: %w", ErrInvalidOptions)

@@ -18,7 +18,7 @@ const (
 	EdDSAJCS2022  = "eddsa-jcs-2022"  // vc-di-eddsa §3.2: Ed25519 over JCS
 	ECDSARDFC2019 = "ecdsa-rdfc-2019" // vc-di-ecdsa §3.2: P-256 or P-384 over RDFC-1.0 N-Quads
 	ECDSAJCS2019  = "ecdsa-jcs-2019"  // vc-di-ecdsa §3.3: P-256 or P-384 over JCS
-	ECDSASD2023   = "ecdsa-sd-2023"   // selective disclosure: recognised, not implemented yet
+	ECDSASD2023   = "ecdsa-sd-2023"   // vc-di-ecdsa §3.6: selective disclosure, P-256 over RDFC-1.0 N-Quads
 	BBS2023       = "bbs-2023"        // selective disclosure: recognised, not implemented yet
 
 	// DataIntegrityProof is the proof type of every cryptosuite above.
@@ -93,6 +93,7 @@ type suite struct {
 	rdfc            bool
 	family          curveFamily
 	verifyOnly      bool
+	sd              bool // selective disclosure: base and derived proofs (ecdsasd.go)
 }
 
 // The suites this package implements, in the order Suites lists them. Read-only.
@@ -101,12 +102,15 @@ var implemented = [...]*suite{
 	{name: ECDSAJCS2019, proofType: DataIntegrityProof, family: nist},
 	{name: EdDSARDFC2022, proofType: DataIntegrityProof, rdfc: true, family: edwards},
 	{name: ECDSARDFC2019, proofType: DataIntegrityProof, rdfc: true, family: nist},
+	{name: ECDSASD2023, proofType: DataIntegrityProof, rdfc: true, family: nist, sd: true},
 	{name: Ed25519Signature2020, proofType: Ed25519Signature2020, rdfc: true, family: edwards, verifyOnly: true},
 }
 
 // Suites returns the suites this package implements: eddsa-jcs-2022, ecdsa-jcs-2019,
-// eddsa-rdfc-2022, ecdsa-rdfc-2019 and the verify-only Ed25519Signature2020. The slice is
-// fresh on every call.
+// eddsa-rdfc-2022, ecdsa-rdfc-2019, ecdsa-sd-2023 and the verify-only
+// Ed25519Signature2020. The slice is fresh on every call. For ecdsa-sd-2023 the step
+// methods are those of its signatures (SignHash and VerifyHash over the base signature's
+// data or one statement); its proofs are made and checked by Sign, Derive and Verify.
 func Suites() []Suite {
 	out := make([]Suite, len(implemented))
 	for i, s := range implemented {
@@ -153,7 +157,7 @@ func (s *suite) algorithm(pub crypto.PublicKey) (string, int, error) {
 		return keys.EdDSA, 64, nil
 	case s.family == nist && kt == keys.P256:
 		return keys.ES256, 64, nil
-	case s.family == nist && kt == keys.P384:
+	case s.family == nist && kt == keys.P384 && !s.sd: // ecdsa-sd-2023 is P-256 only
 		return keys.ES384, 96, nil
 	}
 	return "", 0, fmt.Errorf("dataintegrity: %s with a %s key: %w", s.name, kt, ErrAlgorithmKeyMismatch)

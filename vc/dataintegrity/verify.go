@@ -47,6 +47,9 @@ type VerifyOptions struct {
 	// Canonicalize converts JSON-LD to canonical N-Quads for the RDFC suites. If nil,
 	// proofs of those suites are ErrUnsupportedProof; the JCS suites never use it.
 	Canonicalize Canonicalizer
+	// ToRDF converts JSON-LD to RDF for ecdsa-sd-2023, whose derived proofs need the
+	// statements themselves. If nil, those proofs are ErrUnsupportedProof.
+	ToRDF RDFFunc
 	// AllowedSuites lists the suite names (Suite.Name) accepted. If empty, every suite
 	// of Suites. A proof of an implemented suite not listed is ErrAlgorithmNotAllowed;
 	// names this package does not implement are an error.
@@ -160,6 +163,9 @@ func Verify(ctx context.Context, doc []byte, opts VerifyOptions) (*Result, error
 			path += "/" + strconv.Itoa(i)
 		}
 		p, err := parseProof(path, pv)
+		if err == nil && p.sdBase != nil {
+			err = fmt.Errorf("dataintegrity: an %s base proof is for the holder, not for verifiers: %w", p.suite.name, ErrBaseProofPresented)
+		}
 		if err == nil {
 			err = pol.check(p)
 		}
@@ -312,6 +318,19 @@ func (vr *verifier) verify(ctx context.Context, p *proof, chain []int, out *Veri
 		return fmt.Errorf("dataintegrity: no key for %s: %w", p.vm, ErrInvalidKey)
 	}
 	s := p.suite
+	if s.sd {
+		if len(chain) > 0 {
+			return fmt.Errorf("dataintegrity: %s proof with previousProof: %w", s.name, ErrUnsupportedProof)
+		}
+		if err := verifyECDSASD(ctx, s, pub, vr.unsecured, p.obj, p.sdDerived, vr.pol.ToRDF); err != nil {
+			return err
+		}
+		*out = VerifiedProof{
+			Type: p.typ, Cryptosuite: p.cryptosuite, VerificationMethod: p.vm, Key: pub,
+			Purpose: p.purpose, ID: p.id, Created: p.created, Expires: p.expires,
+		}
+		return nil
+	}
 	h, err := s.Hash(pub)
 	if err != nil {
 		return err
