@@ -158,6 +158,9 @@ func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 	if v.clock == nil {
 		v.clock = time.Now
 	}
+	if tt, ok := v.trust.(timedTrust); ok {
+		v.trust = clockedTrust{tt, v.clock}
+	}
 	v.keys = opts.Keys
 	if v.keys == nil {
 		if opts.AllowX5C {
