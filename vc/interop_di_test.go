@@ -59,7 +59,10 @@ type diCase struct {
 // term's scoped context, which null resets, and puts the credential's statements in
 // the presentation's default graph. Each side then refuses the other's RDFC
 // presentations with an invalid signature. Credentials, and JCS presentations, agree.
-func (c diCase) disagrees() bool { return strings.Contains(c.suite, "-rdfc-") }
+func (c diCase) disagrees() bool { return c.rdfc() }
+
+// rdfc reports whether the case's suite canonicalizes with RDFC-1.0.
+func (c diCase) rdfc() bool { return strings.Contains(c.suite, "-rdfc-") }
 
 var diCases = []diCase{
 	{"eddsa-rdfc-2022", "eddsa-rdfc-2022", keys.Ed25519},
@@ -171,6 +174,62 @@ func diCredential(subject string) map[string]any {
 	}
 }
 
+// diRichCredential holds what canonicalization gets wrong most easily: numbers (the
+// ES6 form in JCS; xsd:integer or xsd:double in RDFC, 2^53-1 being the largest integer
+// vc/jsonld accepts), strings with escapes and characters outside the BMP, nested
+// objects and arrays of them (blank nodes). For the JCS suites it also has member names
+// whose UTF-16 order (what JCS sorts by) differs from their code point order; for the
+// RDFC suites that is diOrderCredential, a known disagreement.
+func diRichCredential(subject string, c diCase) string {
+	order := ""
+	if !c.rdfc() {
+		order = diOrderMembers
+	}
+	return `{
+	"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+	"type": ["VerifiableCredential", "ExampleDegreeCredential"],
+	"name": "Diplôme — 学位 🎓",
+	"validFrom": "2026-01-01T00:00:00Z",
+	"validUntil": "2027-01-01T00:00:00Z",
+	"credentialSubject": {
+		"id": "` + subject + `",
+		"givenName": "Alice",
+		"familyName": "Ó Briain \"Zoë\"\u2028\t\\",
+		"ageOver18": true,
+		"scores": [0.1, 42, 9007199254740991, -7, 3.5e-7, 100.0, 2.5e-300],` + order + `
+		"degree": {"type": "ExampleBachelorDegree", "subtype": "Bachelor of Science and Arts"},
+		"alumniOf": [{"name": "Example University"}, {"name": "Example College"}]
+	}
+}`
+}
+
+// diOrderMembers are two members whose names sort one way by UTF-16 code units
+// (U+1F600 is the surrogate pair D83D DE00, below FF61) and the other way by code
+// points (U+FF61 below U+1F600).
+const diOrderMembers = `
+		"\uff61halfwidth": "U+FF61",
+		"😀emoji": "U+1F600",`
+
+// diOrderCredential is, for the RDFC suites, a credential whose canonical N-Quads hold
+// two statements that UTF-16 code unit order and code point order sort differently.
+// RDFC-1.0 sorts in Unicode code point order (§4.4.3 and §4.6.3, "code point order";
+// for UTF-8, byte order), as vc/jsonld does. rdf-canonize 5.0.0, under jsonld.js, sorts
+// with JavaScript's default comparison, which is UTF-16 code unit order, so each side
+// refuses the other's signature: a known disagreement, in which we follow the
+// specification.
+func diOrderCredential(subject string) string {
+	return `{
+	"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+	"type": ["VerifiableCredential", "IdentityCredential"],
+	"validFrom": "2026-01-01T00:00:00Z",
+	"validUntil": "2027-01-01T00:00:00Z",
+	"credentialSubject": {` + diOrderMembers + `
+		"id": "` + subject + `",
+		"givenName": "Alice"
+	}
+}`
+}
+
 // diIssueRequest asks di.mjs for every fixture: each case's credential and presentation,
 // and the base and derived proofs of the selective disclosure suites.
 func diIssueRequest(t testing.TB) map[string]any {
@@ -187,7 +246,18 @@ func diIssueRequest(t testing.TB) map[string]any {
 				"suite": c.suite, "key": map[string]any{"type": jsKeyType(c.kt), "seed": hexSeed(c.name + "/holder")},
 				"created": now.Format(time.RFC3339), "challenge": diChallenge, "domain": diDomain,
 			},
+		}, map[string]any{
+			"name": c.name + ".rich", "suite": c.suite, "created": "2026-05-01T00:00:00Z",
+			"key":        map[string]any{"type": jsKeyType(c.kt), "seed": hexSeed(c.name + "/issuer")},
+			"credential": json.RawMessage(diRichCredential(holder, c)),
 		})
+		if c.rdfc() {
+			items = append(items, map[string]any{
+				"name": c.name + ".order", "suite": c.suite, "created": "2026-05-01T00:00:00Z",
+				"key":        map[string]any{"type": jsKeyType(c.kt), "seed": hexSeed(c.name + "/issuer")},
+				"credential": json.RawMessage(diOrderCredential(holder)),
+			})
+		}
 	}
 	for _, c := range diSDCases {
 		cred := diCredential("")
@@ -322,6 +392,59 @@ func checkJSDocuments(t *testing.T, c diCase, cred, pres []byte) (verified, disa
 	return verified, 0
 }
 
+// checkJSRich verifies one case's rich credential as Digital Bazaar's libraries issued
+// it: the claims are those it was issued with, and a tampered copy is refused.
+func checkJSRich(t *testing.T, c diCase, cred []byte) {
+	t.Helper()
+	ctx := context.Background()
+	issuer, holder := seededDID(t, c.name+"/issuer", c.kt), seededDID(t, c.name+"/holder", c.kt)
+	v := verifier(t, vc.VerifierOptions{Trust: trustOnly(t, issuer)})
+	got, err := v.VerifyCredential(ctx, cred)
+	if err != nil {
+		t.Fatalf("rich credential: %v", err)
+	}
+	var want map[string]any
+	if err := json.Unmarshal([]byte(diRichCredential(holder, c)), &want); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(normalJSON(t, want["credentialSubject"]), normalJSON(t, got.Claims()["credentialSubject"])); diff != "" {
+		t.Errorf("rich credentialSubject (-want +got):\n%s", diff)
+	}
+	if _, err := v.VerifyCredential(ctx, tamper(t, cred)); !errors.Is(err, vc.ErrInvalidSignature) {
+		t.Errorf("tampered rich credential: got %v, want %v", err, vc.ErrInvalidSignature)
+	}
+}
+
+// checkJSOrder checks the known disagreement of diOrderCredential: the RDFC credential
+// Digital Bazaar's libraries issued is refused here with an invalid signature. It fails
+// once the two agree, so that the exception goes with the fix.
+func checkJSOrder(t *testing.T, c diCase, cred []byte) {
+	t.Helper()
+	issuer := seededDID(t, c.name+"/issuer", c.kt)
+	_, err := verifier(t, vc.VerifierOptions{Trust: trustOnly(t, issuer)}).VerifyCredential(context.Background(), cred)
+	if err == nil {
+		t.Fatal("code point order credential verified: the known disagreement is resolved, update diOrderCredential")
+	}
+	if !errors.Is(err, vc.ErrInvalidSignature) {
+		t.Fatalf("code point order credential: got %v, want the known disagreement (%v)", err, vc.ErrInvalidSignature)
+	}
+}
+
+// normalJSON is v through encoding/json and back, so that values decoded differently
+// compare equal when they are the same JSON.
+func normalJSON(t *testing.T, v any) any {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func readFixture(t *testing.T, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(diFixtures, name))
@@ -339,10 +462,15 @@ func TestInteropDIFixtures(t *testing.T) {
 	for _, c := range diCases {
 		t.Run(c.name, func(t *testing.T) {
 			v, dis := checkJSDocuments(t, c, readFixture(t, c.name+".json"), readFixture(t, c.name+".presentation.json"))
-			n, d = n+v, d+dis
+			checkJSRich(t, c, readFixture(t, c.name+".rich.json"))
+			if c.rdfc() {
+				checkJSOrder(t, c, readFixture(t, c.name+".order.json"))
+				dis++
+			}
+			n, d = n+v+1, d+dis
 		})
 	}
-	t.Logf("di interop: %d fixtures issued by the JavaScript suites verified here, %d RDFC presentations refused (known disagreement)", n, d)
+	t.Logf("di interop: %d fixtures issued by the JavaScript suites verified here, %d RDFC presentations and code point order credentials refused (known disagreements)", n, d)
 }
 
 // TestInteropDI cross-checks the Data Integrity suites with Digital Bazaar's libraries
@@ -377,14 +505,21 @@ func TestInteropDI(t *testing.T) {
 				vc.Expect{Challenge: diChallenge, Domain: diDomain}); err != nil {
 				t.Fatalf("%s: our own presentation: %v", c.name, err)
 			}
+			rich := issueDI(t, iss, parseCredential(t, diRichCredential(alice.did, c)), c.suite)
+			if c.rdfc() {
+				items = append(items, item{Name: c.name + " code point order", Document: issueDI(t, iss, parseCredential(t, diOrderCredential(alice.did)), c.suite)})
+				disagreements++
+			}
 			items = append(items,
 				item{Name: c.name, Document: cred},
 				item{Name: c.name + " tampered", Document: tamper(t, cred)},
+				item{Name: c.name + " rich", Document: rich},
+				item{Name: c.name + " rich, tampered", Document: tamper(t, rich)},
 				item{Name: c.name + " presentation", Document: pres, Challenge: diChallenge, Domain: diDomain},
 				item{Name: c.name + " presentation, other challenge", Document: pres, Challenge: "other", Domain: diDomain},
 				item{Name: c.name + " presentation, tampered", Document: tamper(t, pres), Challenge: diChallenge, Domain: diDomain},
 			)
-			expect[c.name], expect[c.name+" presentation"] = true, !c.disagrees()
+			expect[c.name], expect[c.name+" rich"], expect[c.name+" presentation"] = true, true, !c.disagrees()
 			if c.disagrees() {
 				disagreements++
 			}
@@ -413,7 +548,7 @@ func TestInteropDI(t *testing.T) {
 				refused++
 			}
 		}
-		t.Logf("di interop: %d documents of ours verified by the JavaScript suites, %d altered copies refused there, %d RDFC presentations refused there (known disagreement)",
+		t.Logf("di interop: %d documents of ours verified by the JavaScript suites, %d altered copies refused there, %d RDFC presentations and code point order credentials refused there (known disagreements)",
 			verified, refused-disagreements, disagreements)
 	})
 
@@ -433,7 +568,10 @@ func TestInteropDI(t *testing.T) {
 			}
 			iss, alice := newParty(t, c.kt), newParty(t, c.kt)
 			cred := issueDI(t, iss, parseCredential(t, credentialJSON("", alice.did)), c.suite)
-			for name, doc := range map[string][]byte{c.name: cred, c.name + " presentation": presentDI(ctx, t, alice, c, cred)} {
+			rich := issueDI(t, iss, parseCredential(t, diRichCredential(alice.did, c)), c.suite)
+			order := issueDI(t, iss, parseCredential(t, diOrderCredential(alice.did)), c.suite)
+			for name, doc := range map[string][]byte{c.name: cred, c.name + " rich": rich, c.name + " presentation": presentDI(ctx, t, alice, c, cred),
+				c.name + " code point order": order} {
 				unsigned := withoutProof(t, doc)
 				items = append(items, item{Name: name, Document: unsigned})
 				ours[name] = canonicalNQuads(t, unsigned)
@@ -449,10 +587,10 @@ func TestInteropDI(t *testing.T) {
 		same, differ := 0, 0
 		for _, r := range res.Results {
 			equal := string(ours[r.Name]) == r.NQuads
-			switch presentation := strings.HasSuffix(r.Name, " presentation"); {
-			case equal && presentation:
-				t.Errorf("%s: canonical N-Quads agree: the known disagreement is resolved, update diCase.disagrees", r.Name)
-			case !equal && !presentation:
+			switch known := strings.HasSuffix(r.Name, " presentation") || strings.HasSuffix(r.Name, " code point order"); {
+			case equal && known:
+				t.Errorf("%s: canonical N-Quads agree: the known disagreement is resolved, update diCase.disagrees or diOrderCredential", r.Name)
+			case !equal && !known:
 				t.Errorf("%s: canonical N-Quads differ (-ours +theirs):\n%s", r.Name, cmp.Diff(string(ours[r.Name]), r.NQuads))
 			case equal:
 				same++
@@ -460,7 +598,7 @@ func TestInteropDI(t *testing.T) {
 				differ++
 			}
 		}
-		t.Logf("di interop: canonical N-Quads of %d credentials agree with jsonld.js; %d presentations differ (known disagreement)", same, differ)
+		t.Logf("di interop: canonical N-Quads of %d credentials agree with jsonld.js; %d presentations and code point order credentials differ (known disagreements)", same, differ)
 	})
 
 	t.Run("theirs verified here", func(t *testing.T) {
@@ -477,10 +615,19 @@ func TestInteropDI(t *testing.T) {
 				}
 				cred, pres := res.Documents[c.name], res.Documents[c.name+".presentation"]
 				v, dis := checkJSDocuments(t, c, cred, pres)
-				n, d = n+v, d+dis
+				checkJSRich(t, c, res.Documents[c.name+".rich"])
+				if c.rdfc() {
+					checkJSOrder(t, c, res.Documents[c.name+".order"])
+					dis++
+				}
+				n, d = n+v+1, d+dis
 				if c.kt == keys.Ed25519 && !*interopUpdate {
 					// Ed25519 signatures are deterministic: the fixtures come out the same.
-					for name, doc := range map[string][]byte{c.name + ".json": cred, c.name + ".presentation.json": pres} {
+					docs := map[string][]byte{c.name + ".json": cred, c.name + ".presentation.json": pres, c.name + ".rich.json": res.Documents[c.name+".rich"]}
+					if c.rdfc() {
+						docs[c.name+".order.json"] = res.Documents[c.name+".order"]
+					}
+					for name, doc := range docs {
 						if !jsonEqual(t, readFixture(t, name), doc) {
 							t.Errorf("%s differs from what di.mjs issues now", name)
 						}
@@ -488,7 +635,7 @@ func TestInteropDI(t *testing.T) {
 				}
 			})
 		}
-		t.Logf("di interop: %d documents issued by the JavaScript suites now verified here, %d RDFC presentations refused (known disagreement)", n, d)
+		t.Logf("di interop: %d documents issued by the JavaScript suites now verified here, %d RDFC presentations and code point order credentials refused (known disagreements)", n, d)
 
 		// The selective disclosure fixtures: the derived proofs, committed and fresh,
 		// verify with the JavaScript suites.
