@@ -245,6 +245,9 @@ type SignOptions struct {
 	Typ string // "typ"; required
 	Cty string // "cty", omitted if empty
 	Kid string // "kid", omitted if empty
+	// X5C is the "x5c" header (standard base64 DER, leaf first), for a signer whose key
+	// a certificate chain vouches for; omitted if empty.
+	X5C []string
 	// Extra holds further header members; it may not set alg, typ, cty, kid, crit or
 	// any embedded-key member.
 	Extra map[string]any
@@ -277,6 +280,9 @@ func Sign(s keys.Signer, payload []byte, o SignOptions) ([]byte, error) {
 	}
 	if o.Kid != "" {
 		hdr["kid"] = o.Kid
+	}
+	if len(o.X5C) > 0 {
+		hdr["x5c"] = o.X5C
 	}
 	hj, err := json.Marshal(hdr)
 	if err != nil {
