@@ -27,6 +27,11 @@ Signs a credential and prints it secured:
           required, and each --disclose PATH makes the claim at PATH selectively
           disclosable; --holder-jwk binds the credential to the holder's key (cnf)
 
+--status LIST_FILE gives the credential a fresh index of a status list made with
+"credence status create": a credentialStatus entry (BitstringStatusListEntry) for the
+VCDM formats, a status claim (Token Status List, "status create --token") for sd-jwt.
+The list must be published, signed by the same issuer, at the URL it was created for.
+
 A credential without an issuer gets the DID of --kid. --kid defaults to the did:key
 verification method of the key.
 
@@ -47,6 +52,7 @@ func cmdIssue(ctx context.Context, e *env, args []string) error {
 	holderJWK := f.String("holder-jwk", "", "sd-jwt: the holder's JWK `FILE` to bind the credential to (cnf)")
 	expires := f.String("expires", "", "an RFC 3339 `TIME` written as the JWT exp claim")
 	suite := f.String("cryptosuite", "", "di: the cryptosuite (default: the JCS suite of the key)")
+	statusFile := f.String("status", "", "give the credential an index of the status list in `LIST_FILE`")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -90,11 +96,16 @@ func cmdIssue(ctx context.Context, e *env, args []string) error {
 	}
 	var out []byte
 	if sd {
-		out, err = issueSDJWT(ctx, e, issuer, data, disclose, *vct, *holderJWK, exp)
+		out, err = issueSDJWT(ctx, e, issuer, data, disclose, *vct, *holderJWK, exp, *statusFile)
 	} else {
 		var c *vc.Credential
 		if c, err = vc.ParseCredential(data); err != nil {
 			return err
+		}
+		if *statusFile != "" {
+			if err := addStatus(ctx, e, c, *statusFile); err != nil {
+				return err
+			}
 		}
 		out, err = issuer.Issue(ctx, c, vc.Format(*format), vc.IssueOptions{Expiry: exp, Cryptosuite: *suite})
 	}
@@ -105,7 +116,34 @@ func cmdIssue(ctx context.Context, e *env, args []string) error {
 	return writeLine(e.stdout, out)
 }
 
-func issueSDJWT(ctx context.Context, e *env, issuer *vc.Issuer, data []byte, disclose []string, vct, holderFile string, exp time.Time) ([]byte, error) {
+// addStatus gives c an entry of the status list in listFile.
+func addStatus(ctx context.Context, e *env, c *vc.Credential, listFile string) error {
+	if len(c.Status) > 0 {
+		return usagef("--status: the credential already has a credentialStatus")
+	}
+	entry, err := statusEntryFor(ctx, e, listFile, false)
+	if err != nil {
+		return err
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(entry, &members); err != nil {
+		return err
+	}
+	var st vc.Status
+	if err := json.Unmarshal(members["id"], &st.ID); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(members["type"], &st.Type); err != nil {
+		return err
+	}
+	delete(members, "id")
+	delete(members, "type")
+	st.Extra = members
+	c.Status = []vc.Status{st}
+	return nil
+}
+
+func issueSDJWT(ctx context.Context, e *env, issuer *vc.Issuer, data []byte, disclose []string, vct, holderFile string, exp time.Time, statusFile string) ([]byte, error) {
 	var claims map[string]any
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -129,6 +167,22 @@ func issueSDJWT(ctx context.Context, e *env, issuer *vc.Issuer, data []byte, dis
 		if holder, err = loadPublicKey(e, holderFile); err != nil {
 			return nil, err
 		}
+	}
+	if statusFile != "" {
+		if _, has := claims["status"]; has {
+			return nil, usagef("--status: the claims already have a status")
+		}
+		entry, err := statusEntryFor(ctx, e, statusFile, true)
+		if err != nil {
+			return nil, err
+		}
+		var ref map[string]any
+		dec := json.NewDecoder(bytes.NewReader(entry))
+		dec.UseNumber()
+		if err := dec.Decode(&ref); err != nil {
+			return nil, err
+		}
+		claims["status"] = ref
 	}
 	return issuer.IssueSDJWT(ctx, claims, frame, vc.SDJWTOptions{VCT: vct, Holder: holder, Expiry: exp})
 }

@@ -3,18 +3,25 @@ package main
 import (
 	"context"
 	"crypto"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/credence-dev/credence/did"
 	"github.com/credence-dev/credence/did/jwk"
 	"github.com/credence-dev/credence/did/key"
+	"github.com/credence-dev/credence/did/peer"
+	"github.com/credence-dev/credence/did/universal"
 	"github.com/credence-dev/credence/did/web"
 	"github.com/credence-dev/credence/keys"
 )
@@ -22,10 +29,12 @@ import (
 // webTimeout bounds one did:web resolution.
 const webTimeout = 10 * time.Second
 
-const keysGenerateUsage = `usage: credence keys generate [--type ed25519|p256|p384|secp256k1] [--format jwk|multikey] [--out FILE]
+const keysGenerateUsage = `usage: credence keys generate [--type ed25519|p256|p384|secp256k1] [--format jwk|multikey|pem] [--out FILE]
 
-Makes a fresh signing key and prints its private JWK, its public key (as a JWK or a
-Multikey) and its DIDs (did:key and did:jwk) with the key ids (kid) to sign with.
+Makes a fresh signing key and prints its private JWK, its public key (as a JWK, a
+Multikey or a PEM SubjectPublicKeyInfo) and its DIDs (did:key and did:jwk) with the key
+ids (kid) to sign with. The private key is always written as a JWK, which every other
+command reads.
 
 Without --out the private JWK alone goes to stdout (so "> key.jwk" saves it) and the
 summary to stderr; with --out FILE the private JWK is written to FILE with mode 0600
@@ -50,7 +59,7 @@ type keyInfo struct {
 func cmdKeysGenerate(ctx context.Context, e *env, args []string) error {
 	f := newFlags("keys generate", keysGenerateUsage)
 	typ := f.String("type", "ed25519", "key type: ed25519, p256, p384 or secp256k1")
-	format := f.String("format", "jwk", "public key format: jwk or multikey")
+	format := f.String("format", "jwk", "public key format: jwk, multikey or pem")
 	out := f.String("out", "", "write the private JWK to `FILE` (mode 0600) instead of stdout")
 	pos, err := f.parse(e, args)
 	if err != nil {
@@ -59,8 +68,8 @@ func cmdKeysGenerate(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
 	}
-	if *format != "jwk" && *format != "multikey" {
-		return usagef("--format must be jwk or multikey, not %q", *format)
+	if *format != "jwk" && *format != "multikey" && *format != "pem" {
+		return usagef("--format must be jwk, multikey or pem, not %q", *format)
 	}
 	switch keys.KeyType(*typ) {
 	case keys.Ed25519, keys.P256, keys.P384, keys.Secp256k1:
@@ -144,13 +153,20 @@ func describeKey(ctx context.Context, pub crypto.PublicKey, format string) (*key
 		return nil, err
 	}
 	info := &keyInfo{KeyType: string(kt), Algorithm: alg}
-	if format == "multikey" {
+	switch format {
+	case "multikey":
 		mk, err := keys.Multikey(pub)
 		if err != nil {
 			return nil, err
 		}
 		info.PublicKey = mk
-	} else {
+	case "pem":
+		p, err := publicKeyPEM(pub)
+		if err != nil {
+			return nil, err
+		}
+		info.PublicKey = p
+	default:
 		j, err := keys.JWK(pub)
 		if err != nil {
 			return nil, err
@@ -164,6 +180,37 @@ func describeKey(ctx context.Context, pub crypto.PublicKey, format string) (*key
 		return nil, err
 	}
 	return info, nil
+}
+
+// Object identifiers of RFC 5480 for a secp256k1 SubjectPublicKeyInfo, which crypto/x509
+// does not write.
+var (
+	oidECPublicKey = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	oidSecp256k1   = asn1.ObjectIdentifier{1, 3, 132, 0, 10}
+)
+
+// publicKeyPEM encodes pub as a PEM "PUBLIC KEY" (SubjectPublicKeyInfo, RFC 5280).
+func publicKeyPEM(pub crypto.PublicKey) (string, error) {
+	var der []byte
+	var err error
+	if k, ok := pub.(*keys.Secp256k1PublicKey); ok {
+		params, perr := asn1.Marshal(oidSecp256k1)
+		if perr != nil {
+			return "", perr
+		}
+		point := k.Uncompressed()
+		der, err = asn1.Marshal(struct {
+			Algorithm pkix.AlgorithmIdentifier
+			PublicKey asn1.BitString
+		}{pkix.AlgorithmIdentifier{Algorithm: oidECPublicKey, Parameters: asn1.RawValue{FullBytes: params}},
+			asn1.BitString{Bytes: point, BitLength: 8 * len(point)}})
+	} else {
+		der, err = x509.MarshalPKIXPublicKey(pub)
+	}
+	if err != nil {
+		return "", err
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})), nil
 }
 
 // keyDID returns the did:key or did:jwk of pub and the id of its assertion key.
@@ -282,16 +329,21 @@ func parseAnyJWK(data []byte, name string) (crypto.PublicKey, error) {
 	return nil, fmt.Errorf("reading the key in %s: %w", displayName(name), err)
 }
 
-const didResolveUsage = `usage: credence did resolve [--allow-network] [--did-document FILE ...] DID
+const didResolveUsage = `usage: credence did resolve [--allow-network [--resolver URL --resolver-method METHOD ...]] [--did-document FILE ...] DID
 
 Resolves DID and prints the resolution result (didDocument, didDocumentMetadata,
-didResolutionMetadata) as JSON. did:key and did:jwk resolve offline; did:web needs
---allow-network (HTTPS only, public addresses only, 10 s timeout). --did-document
-supplies DID documents locally, which take precedence over any method.`
+didResolutionMetadata) as JSON. did:key, did:jwk and did:peer (numalgo 0, 2 and long
+form 4) resolve offline; did:web needs --allow-network (HTTPS only, public addresses
+only, 10 s timeout). --did-document supplies DID documents locally, which take
+precedence over any method.
+
+--resolver URL --resolver-method ion sends DIDs of the methods named (and only those)
+to a DID resolution server such as a Universal Resolver (GET URL/1.0/identifiers/DID,
+HTTPS only). That server decides what those DIDs mean: use one you operate or trust.`
 
 func cmdDIDResolve(ctx context.Context, e *env, args []string) error {
 	f := newFlags("did resolve", didResolveUsage)
-	network := f.Bool("allow-network", false, "allow did:web resolution over HTTPS")
+	net := addNetFlags(f, "did:web resolution")
 	var docs multi
 	f.Var(&docs, "did-document", "a DID document `FILE` to resolve locally (repeatable)")
 	pos, err := f.parse(e, args)
@@ -301,7 +353,11 @@ func cmdDIDResolve(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("expected one DID, got %d arguments", len(pos))
 	}
-	reg, err := registryFromFiles(e, docs, *network)
+	if err := net.check(); err != nil {
+		return err
+	}
+	network := net.allow
+	reg, err := registryFromFiles(e, docs, net)
 	if err != nil {
 		return err
 	}
@@ -317,8 +373,40 @@ func cmdDIDResolve(ctx context.Context, e *env, args []string) error {
 	return writeJSON(e.stdout, res)
 }
 
+// netFlags are the flags that open the network to DID resolution.
+type netFlags struct {
+	allow    *bool
+	resolver *string
+	methods  multi
+}
+
+func addNetFlags(f *flags, what string) *netFlags {
+	n := &netFlags{}
+	n.allow = f.Bool("allow-network", false, "allow "+what+" over HTTPS (public hosts only)")
+	n.resolver = f.String("resolver", "", "with --allow-network: a DID resolution server `URL` (such as a Universal Resolver) for the --resolver-method DIDs")
+	f.Var(&n.methods, "resolver-method", "a DID `METHOD` to resolve through --resolver (repeatable)")
+	return n
+}
+
+func (n *netFlags) check() error {
+	switch {
+	case *n.resolver != "" && !*n.allow:
+		return usagef("--resolver needs --allow-network")
+	case *n.resolver != "" && len(n.methods) == 0:
+		return usagef("--resolver needs at least one --resolver-method: only the methods named are sent to it")
+	case *n.resolver == "" && len(n.methods) > 0:
+		return usagef("--resolver-method needs --resolver")
+	}
+	for _, m := range n.methods {
+		if m == "key" || m == "jwk" || m == "peer" {
+			return usagef("--resolver-method %s: did:%s resolves offline", m, m)
+		}
+	}
+	return nil
+}
+
 // registryFromFiles builds the resolver of did resolve and verify from DID document files.
-func registryFromFiles(e *env, files []string, network bool) (*did.Registry, error) {
+func registryFromFiles(e *env, files []string, net *netFlags) (*did.Registry, error) {
 	var docs []*did.Document
 	for _, name := range files {
 		data, err := readInput(e, name)
@@ -332,17 +420,34 @@ func registryFromFiles(e *env, files []string, network bool) (*did.Registry, err
 		docs = append(docs, doc)
 		e.log.Info("local DID document", "did", doc.ID, "file", displayName(name))
 	}
-	return newRegistry(docs, network)
+	reg, err := newRegistry(docs, *net.allow)
+	if err != nil || *net.resolver == "" {
+		return reg, err
+	}
+	ur, err := universal.New(&http.Client{Timeout: webTimeout}, universal.Options{BaseURL: *net.resolver, Methods: net.methods, Timeout: webTimeout})
+	if err != nil {
+		return nil, usagef("--resolver: %v", err)
+	}
+	for _, m := range net.methods {
+		if slices.Contains(reg.Methods(), m) {
+			return nil, usagef("--resolver-method %s: did:%s is resolved locally", m, m)
+		}
+		if err := reg.Register(m, ur); err != nil {
+			return nil, err
+		}
+	}
+	e.log.Info("remote DID resolution", "server", *net.resolver, "methods", strings.Join(net.methods, ","))
+	return reg, nil
 }
 
-// newRegistry resolves did:key and did:jwk offline, did:web when network is set, and the
-// DIDs of docs from those documents.
+// newRegistry resolves did:key, did:jwk and did:peer offline, did:web when network is
+// set, and the DIDs of docs from those documents.
 func newRegistry(docs []*did.Document, network bool) (*did.Registry, error) {
 	keyResolver, err := key.New(key.Options{})
 	if err != nil {
 		return nil, err
 	}
-	methods := map[string]did.Resolver{"key": keyResolver, "jwk": jwk.New()}
+	methods := map[string]did.Resolver{"key": keyResolver, "jwk": jwk.New(), "peer": peer.New(peer.Options{})}
 	if network {
 		w, err := web.New(&http.Client{Timeout: webTimeout}, web.Options{Timeout: webTimeout})
 		if err != nil {

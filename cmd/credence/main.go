@@ -1,5 +1,6 @@
 // Command credence issues, presents, verifies and inspects verifiable credentials from the
-// command line: keys, DIDs, vc+jwt, VCDM 1.1 JWTs, Data Integrity and SD-JWT VCs.
+// command line: keys, DIDs, vc+jwt, VCDM 1.1 JWTs, Data Integrity and SD-JWT VCs, status
+// lists, and matching of Presentation Exchange definitions and DCQL queries.
 //
 // Usage:
 //
@@ -35,13 +36,20 @@ Usage:
 
 Commands:
 
-  keys generate   make a signing key (private JWK) and show its public key and DIDs
-  did create      print the did:key or did:jwk of a key
-  did resolve     resolve a DID and print the resolution result
-  issue           sign a credential (vc+jwt, VCDM 1.1 JWT, Data Integrity, SD-JWT VC)
-  present         make a presentation of credentials for a verifier
-  verify          verify a credential or a presentation
-  inspect         decode a credential or presentation WITHOUT verifying it
+  keys generate    make a signing key (private JWK) and show its public key and DIDs
+  did create       print the did:key or did:jwk of a key
+  did resolve      resolve a DID and print the resolution result
+  issue            sign a credential (vc+jwt, VCDM 1.1 JWT, Data Integrity, SD-JWT VC)
+  present          make a presentation of credentials for a verifier
+  verify           verify a credential or a presentation
+  inspect          decode a credential or presentation WITHOUT verifying it
+  match            which credentials of a folder answer a PEX definition or DCQL query
+  status create    make a status list (Bitstring Status List or Token Status List)
+  status allocate  take a fresh index of a status list for a new credential
+  status set       set a credential's status (revoke or suspend it)
+  status clear     clear a credential's status
+  status publish   sign the status list credential (or Status List Token) to serve
+  status check     check a credential's status against a status list file
 
 Run "credence <command> --help" for the flags of a command. Flags may come before or
 after the arguments; "-" as a file name means standard input. Every command takes
@@ -86,6 +94,13 @@ var commands = []command{
 	{"present", cmdPresent},
 	{"verify", cmdVerify},
 	{"inspect", cmdInspect},
+	{"match", cmdMatch},
+	{"status create", cmdStatusCreate},
+	{"status allocate", cmdStatusAllocate},
+	{"status set", cmdStatusSet},
+	{"status clear", cmdStatusClear},
+	{"status publish", cmdStatusPublish},
+	{"status check", cmdStatusCheck},
 }
 
 // usageError is a mistake in the command line: exit code 2.
@@ -96,6 +111,13 @@ func (u *usageError) Error() string { return u.msg }
 func usagef(format string, a ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, a...)}
 }
+
+// reportedError is a failure whose details the command has already printed (a batch
+// with some failures): exit code 1, one line on stderr, and no JSON error object on
+// stdout, which already holds the command's report.
+type reportedError struct{ msg string }
+
+func (r *reportedError) Error() string { return r.msg }
 
 // run executes the command line args and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -127,9 +149,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	err := cmd.run(ctx, e, rest)
 	var ue *usageError
+	var re *reportedError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.As(err, &re):
+		fmt.Fprintf(stderr, "credence %s: %s\n", cmd.name, oneLine(re.msg))
+		return 1
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "credence %s: %s (see \"credence %s --help\")\n", cmd.name, oneLine(ue.msg), cmd.name)
 		return 2
@@ -174,15 +200,18 @@ func isHelp(s string) bool {
 
 // errorReport is the JSON form of a failure: the sentinel it wraps (null when none) and
 // the message.
-func errorReport(err error) any {
+func errorReport(err error) errReport {
 	var name *string
 	if n := sentinelName(err); n != "" {
 		name = &n
 	}
-	return struct {
-		Error   *string `json:"error"`
-		Message string  `json:"message"`
-	}{name, oneLine(err.Error())}
+	return errReport{name, oneLine(err.Error())}
+}
+
+// errReport is the JSON form of a failure.
+type errReport struct {
+	Error   *string `json:"error"`
+	Message string  `json:"message"`
 }
 
 func oneLine(s string) string {

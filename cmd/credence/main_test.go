@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"crypto/x509"
+	"encoding/asn1"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -164,6 +167,14 @@ func TestHelp(t *testing.T) {
 		{[]string{"present", "--help"}, "Exit codes"},
 		{[]string{"verify", "--help"}, "Exit codes"},
 		{[]string{"inspect", "-h"}, "Exit codes"},
+		{[]string{"match", "--help"}, "Exit codes"},
+		{[]string{"status", "--help"}, "usage: credence status <create|allocate|set|clear|publish|check>"},
+		{[]string{"status", "create", "--help"}, "Exit codes"},
+		{[]string{"status", "allocate", "--help"}, "Exit codes"},
+		{[]string{"status", "set", "--help"}, "Exit codes"},
+		{[]string{"status", "clear", "--help"}, "Exit codes"},
+		{[]string{"status", "publish", "--help"}, "Exit codes"},
+		{[]string{"status", "check", "--help"}, "Exit codes"},
 	} {
 		r := cli(t, dir, "", tt.args...)
 		if r.code != 0 || !strings.Contains(r.stdout, tt.want) || r.stderr != "" {
@@ -182,12 +193,19 @@ func TestUsageErrors(t *testing.T) {
 		{"keys"},
 		{"keys", "rotate"},
 		{"keys", "generate", "--type", "rsa"},
-		{"keys", "generate", "--format", "pem"},
+		{"keys", "generate", "--format", "der"},
 		{"keys", "generate", "--no-such-flag"},
 		{"keys", "generate", "extra"},
 		{"did", "create"},
 		{"did", "create", "--key", iss.file, "--method", "web"},
 		{"did", "resolve"},
+		{"did", "resolve", "--resolver", "https://resolver.example", "--resolver-method", "ion", "did:ion:x"},
+		{"did", "resolve", "--allow-network", "--resolver", "https://resolver.example", "did:ion:x"},
+		{"did", "resolve", "--allow-network", "--resolver-method", "ion", "did:ion:x"},
+		{"did", "resolve", "--allow-network", "--resolver", "https://resolver.example", "--resolver-method", "key", "did:ion:x"},
+		{"did", "resolve", "--allow-network", "--resolver", "http://resolver.example", "--resolver-method", "ion", "did:ion:x"},
+		{"status"},
+		{"status", "revoke"},
 		{"issue", "--key", iss.file, "--format", "cose", cred},
 		{"issue", "--key", iss.file, "--format", "sd-jwt", cred},
 		{"issue", "--key", iss.file, "--format", "jwt", "--disclose", "/name", cred},
@@ -254,6 +272,30 @@ func TestKeysGenerate(t *testing.T) {
 			}
 		})
 	}
+	t.Run("pem", func(t *testing.T) {
+		for _, typ := range []string{"ed25519", "p256", "p384", "secp256k1"} {
+			info := decode[map[string]any](t, ok(t, dir, "", "keys", "generate", "--type", typ, "--format", "pem", "--json"))
+			p, _ := info["publicKey"].(string)
+			block, rest := pem.Decode([]byte(p))
+			if block == nil || block.Type != "PUBLIC KEY" || len(rest) != 0 {
+				t.Fatalf("%s: publicKey %q is not one PEM public key", typ, p)
+			}
+			if typ == "secp256k1" {
+				// crypto/x509 does not know the curve: check the structure and the point.
+				var spki struct {
+					Algorithm struct{ Algorithm, Curve asn1.ObjectIdentifier }
+					Key       asn1.BitString
+				}
+				if _, err := asn1.Unmarshal(block.Bytes, &spki); err != nil || !spki.Algorithm.Curve.Equal(asn1.ObjectIdentifier{1, 3, 132, 0, 10}) || len(spki.Key.Bytes) != 65 {
+					t.Errorf("secp256k1 SubjectPublicKeyInfo: %+v, %v", spki, err)
+				}
+				continue
+			}
+			if _, err := x509.ParsePKIXPublicKey(block.Bytes); err != nil {
+				t.Errorf("%s: %v", typ, err)
+			}
+		}
+	})
 	t.Run("multikey", func(t *testing.T) {
 		info := decode[map[string]any](t, ok(t, dir, "", "keys", "generate", "--format", "multikey", "--json"))
 		if mk, _ := info["publicKey"].(string); !strings.HasPrefix(mk, "z6Mk") {
@@ -482,6 +524,14 @@ func TestDIDResolve(t *testing.T) {
 		t.Errorf("did:web without --allow-network: exit %d, stderr %q", r.code, r.stderr)
 	}
 	fails(t, dir, "", "ErrInvalidDID", "did", "resolve", "not-a-did")
+	// did:peer resolves offline (numalgo 0 is the key itself).
+	peerDID := "did:peer:0" + strings.TrimPrefix(id.did, "did:key:")
+	res = decode[map[string]any](t, ok(t, dir, "", "did", "resolve", peerDID))
+	if doc, _ := res["didDocument"].(map[string]any); doc["id"] != peerDID {
+		t.Errorf("did:peer: %v", res)
+	}
+	// A method no resolver handles, and no --resolver for it.
+	fails(t, dir, "", "ErrMethodNotSupported", "did", "resolve", "did:ion:EiClkZMDxPKqC9c-umQfTkR8vvZ9JPhl_xLDI9Nfk38w5w")
 
 	// A document supplied locally, used to verify a credential of a did:web issuer.
 	jwkDoc := decode[map[string]any](t, ok(t, dir, "", "did", "create", "--key", id.file, "--json"))

@@ -6,12 +6,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/credence-dev/credence/keys"
 	"github.com/credence-dev/credence/vc"
+	"github.com/credence-dev/credence/vc/status"
 )
 
 const verifyUsage = `usage: credence verify [--presentation (--nonce N --audience A | --challenge C --domain D)]
@@ -33,8 +38,19 @@ verifies, which gives up the question of who may issue what). --trust and
 
 Issuer and holder DIDs resolve offline (did:key, did:jwk, and the documents given with
 --did-document); did:web only with --allow-network. --at judges validity (and the age
-of a presentation) at another instant. A credential with a credentialStatus fails
-unless --skip-status.`
+of a presentation) at another instant: an audit of what was valid then.
+
+A credential with a status (credentialStatus, or an SD-JWT status claim) is checked
+against its status list, and fails closed when the list cannot be had: --status-list
+URL=FILE (repeatable) supplies the list published at URL from a local FILE (a status
+list credential as "credence status publish" prints it, or a Status List Token);
+other lists are fetched only with --allow-network (HTTPS, public hosts); --skip-status
+accepts the credential without checking its status.
+
+Given a folder instead of a file, verify checks every file in it (hidden files and
+subfolders aside) under the same options, prints one line per file and a summary
+(with --json, one report with a "results" array), shows progress on stderr with
+--verbose, and exits 1 if any file failed.`
 
 func cmdVerify(ctx context.Context, e *env, args []string) error {
 	f := newFlags("verify", verifyUsage)
@@ -50,14 +66,19 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	at := f.String("at", "", "judge validity at this RFC 3339 `TIME` instead of now")
 	skipStatus := f.Bool("skip-status", false, "accept a credentialStatus without checking it")
 	f.Var(&docs, "did-document", "a DID document `FILE` to resolve locally (repeatable)")
-	network := f.Bool("allow-network", false, "allow did:web resolution over HTTPS")
+	net := addNetFlags(f, "did:web resolution and status list fetches")
+	var lists multi
+	f.Var(&lists, "status-list", "serve the status list at `URL=FILE` from FILE (repeatable)")
 	f.Var(&algs, "alg", "allow this `ALGORITHM` (repeatable; default EdDSA, ES256, ES384; ES256K must be named)")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("expected one file (or -), got %d arguments", len(pos))
+		return usagef("expected one file or folder (or -), got %d arguments", len(pos))
+	}
+	if err := net.check(); err != nil {
+		return err
 	}
 	want := vc.Expect{Nonce: *nonce, Audience: *audience, Challenge: *challenge, Domain: *domain}
 	jwtBound := want.Nonce != "" && want.Audience != ""
@@ -71,6 +92,8 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 		return usagef("--accept-any-issuer contradicts --trust and --trust-issuer")
 	case !*anyIssuer && *trustFile == "" && len(trustIssuers) == 0:
 		return usagef("say whom to trust: --trust FILE, --trust-issuer ID or --accept-any-issuer")
+	case *skipStatus && len(lists) > 0:
+		return usagef("--skip-status contradicts --status-list")
 	}
 	opts := vc.VerifierOptions{AcceptAnyIssuer: *anyIssuer, SkipStatus: *skipStatus, Algorithms: algs}
 	if *at != "" {
@@ -85,14 +108,22 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	reg, err := registryFromFiles(e, docs, *network)
+	reg, err := registryFromFiles(e, docs, net)
 	if err != nil {
 		return err
 	}
 	opts.Resolver = reg
+	if !*skipStatus {
+		if opts.StatusFetcher, err = statusFetcher(e, lists, *net.allow); err != nil {
+			return err
+		}
+	}
 	v, err := vc.NewVerifier(opts)
 	if err != nil {
 		return err
+	}
+	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
+		return verifyDir(ctx, e, v, pos[0], *isVP, want)
 	}
 	data, err := readInput(e, pos[0])
 	if err != nil {
@@ -133,6 +164,163 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintln(e.stdout, "VERIFIED credential")
 	printCredential(e.stdout, out, "")
 	return nil
+}
+
+// fileResult is what verify reports on one file of a folder.
+type fileResult struct {
+	File     string  `json:"file"`
+	Verified bool    `json:"verified"`
+	Error    *string `json:"error,omitempty"`
+	Message  string  `json:"message,omitempty"`
+	*credReport
+	Presentation *presReport `json:"presentation,omitempty"`
+}
+
+// verifyDir verifies every file of dir, reports each and a summary, and fails when any
+// file failed.
+func verifyDir(ctx context.Context, e *env, v *vc.Verifier, dir string, isVP bool, want vc.Expect) error {
+	files, err := listFiles(dir)
+	if err != nil {
+		return err
+	}
+	results := []fileResult{}
+	failed := 0
+	for i, name := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r := fileResult{File: name}
+		err := func() error {
+			data, err := readInput(e, filepath.Join(dir, name))
+			if err != nil {
+				return err
+			}
+			if isVP {
+				vp, err := v.VerifyPresentation(ctx, data, want)
+				if err != nil {
+					return err
+				}
+				r.Presentation, err = presentationReport(vp)
+				return err
+			}
+			cred, err := v.VerifyCredential(ctx, data)
+			if err != nil {
+				return err
+			}
+			r.credReport, err = credentialReport(cred)
+			return err
+		}()
+		if err != nil {
+			failed++
+			rep := errorReport(err)
+			r.Error, r.Message = rep.Error, rep.Message
+		} else {
+			r.Verified = true
+		}
+		results = append(results, r)
+		e.log.Info("progress", "done", i+1, "of", len(files), "file", name, "verified", r.Verified)
+	}
+	if e.json {
+		if err := writeJSON(e.stdout, struct {
+			Verified bool         `json:"verified"`
+			Total    int          `json:"total"`
+			Failed   int          `json:"failed"`
+			Results  []fileResult `json:"results"`
+		}{failed == 0, len(results), failed, results}); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range results {
+			if r.Verified {
+				what := "presentation"
+				if r.credReport != nil {
+					what = r.credReport.Format + " from " + r.credReport.Issuer
+				}
+				fmt.Fprintf(e.stdout, "VERIFIED  %s  (%s)\n", r.File, what)
+				continue
+			}
+			name := "error"
+			if r.Error != nil {
+				name = *r.Error
+			}
+			fmt.Fprintf(e.stdout, "FAILED    %s  %s: %s\n", r.File, name, r.Message)
+		}
+		fmt.Fprintf(e.stdout, "%d verified, %d failed, %d in all\n", len(results)-failed, failed, len(results))
+	}
+	if failed > 0 {
+		return &reportedError{msg: fmt.Sprintf("%d of %d files failed to verify", failed, len(results))}
+	}
+	return nil
+}
+
+// listFiles returns the names of the regular, not hidden, files of dir, sorted.
+func listFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, d := range entries {
+		if strings.HasPrefix(d.Name(), ".") || !d.Type().IsRegular() {
+			continue
+		}
+		names = append(names, d.Name())
+	}
+	return names, nil
+}
+
+// statusFetcher serves the status lists of --status-list from their files and, with
+// network, fetches the others over HTTPS; without either it is nil (no list can be had).
+func statusFetcher(e *env, specs []string, network bool) (status.Fetcher, error) {
+	l := &localLists{lists: map[string][]byte{}}
+	for _, spec := range specs {
+		i := strings.LastIndex(spec, "=")
+		if i <= 0 || i == len(spec)-1 {
+			return nil, usagef("--status-list %q: want URL=FILE", spec)
+		}
+		u, file := spec[:i], spec[i+1:]
+		if p, err := url.Parse(u); err != nil || !p.IsAbs() || p.Host == "" {
+			return nil, usagef("--status-list %q: %q is not an absolute URL", spec, u)
+		}
+		if _, dup := l.lists[u]; dup {
+			return nil, usagef("--status-list: two files for %s", u)
+		}
+		data, err := readInput(e, file)
+		if err != nil {
+			return nil, err
+		}
+		l.lists[u] = data
+		e.log.Info("local status list", "url", u, "file", displayName(file))
+	}
+	if network {
+		f, err := status.NewHTTPFetcher(&http.Client{Timeout: webTimeout}, status.HTTPFetcherOptions{})
+		if err != nil {
+			return nil, err
+		}
+		l.next = f
+	}
+	if len(l.lists) == 0 && l.next == nil {
+		return nil, nil
+	}
+	return l, nil
+}
+
+// localLists is a status.Fetcher of status lists held in local files; it passes other
+// URLs to next, if any.
+type localLists struct {
+	lists map[string][]byte
+	next  status.Fetcher
+}
+
+// Fetch implements status.Fetcher.
+func (l *localLists) Fetch(ctx context.Context, u, accept string) ([]byte, error) {
+	if data, ok := l.lists[u]; ok {
+		return slices.Clone(data), nil
+	}
+	if l.next != nil {
+		return l.next.Fetch(ctx, u, accept)
+	}
+	return nil, fmt.Errorf("no --status-list file for %s (and no --allow-network)", u)
 }
 
 // trustAny accepts an issuer that any of its members accepts.
