@@ -66,6 +66,12 @@ func (s *server) checkPresentation(ctx context.Context, v *vc.Verifier, raw json
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	if len(p.Proof) > 0 && challenge == "" {
+		return fmt.Errorf("a signed presentation is verified against options.challenge, which is missing: %w", vc.ErrChallengeMismatch)
+	}
+	if len(p.Proof) > 0 && domain == "" {
+		return fmt.Errorf("a signed presentation is verified against options.domain, which is missing: %w", vc.ErrDomainMismatch)
+	}
 	want := vc.Expect{Challenge: challenge, Domain: domain, Nonce: challenge, Audience: domain}
 	switch {
 	case len(p.Proof) > 0 && p.Holder.ID != "":
