@@ -51,7 +51,7 @@ func (t *compiledTerm) hasContainer(c string) bool {
 // protected term be defined again (everything but the protected flag and the prefix flag).
 func sameDefinition(a, b *compiledTerm) bool {
 	return a.id == b.id && a.typ == b.typ && a.hasCtx == b.hasCtx &&
-		slices.Equal(a.container, b.container) && reflect.DeepEqual(a.ctx, b.ctx)
+		reflect.DeepEqual(a.container, b.container) && reflect.DeepEqual(a.ctx, b.ctx)
 }
 
 // activeContext is an immutable active context. A nil entry in terms is a term defined as
@@ -117,7 +117,8 @@ func (c *compiledCache) put(k compiledKey, a *activeContext) {
 
 // compiledExpander expands one document on the compiled path.
 type compiledExpander struct {
-	reg *Contexts
+	reg   *Contexts
+	loads int // context references processed, which the general path's loader bounds
 }
 
 // compiledExpand expands doc on the compiled path and checks the result as the general
@@ -151,6 +152,9 @@ func compiledExpand(reg *Contexts, doc map[string]any) (out []any, ok bool) {
 
 // applyURL applies the registered document at u to a.
 func (x *compiledExpander) applyURL(a *activeContext, u string) (*activeContext, error) {
+	if x.loads++; x.loads > maxContextLoads {
+		return nil, errNotCompiled
+	}
 	key := compiledKey{active: a, url: u, mode: applyRemote}
 	if r, ok := x.reg.compiled.get(key); ok {
 		return r, nil
@@ -392,6 +396,7 @@ func (d *termDefiner) create(term string) error {
 		var cs []any
 		if a, isArray := cv.([]any); isArray {
 			cs = a
+			def.container = make([]string, 0, len(a)) // [] is not the same as no container
 		} else {
 			cs = []any{cv}
 		}

@@ -3,6 +3,8 @@ package jsonld
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -304,5 +306,59 @@ func TestCompiledSharedRegistry(t *testing.T) {
 		if err := <-errc; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestCompiledAddedContexts registers contexts with features the embedded ones do not
+// use and checks that both paths agree on documents that use them.
+func TestCompiledAddedContexts(t *testing.T) {
+	c := DefaultContexts()
+	add := func(u, doc string) {
+		t.Helper()
+		sum := sha256.Sum256([]byte(doc))
+		if err := c.Add(u, []byte(doc), hex.EncodeToString(sum[:])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("https://e.example/a", `{"@context":{"@protected":true,"ex":"https://e.example/ns#","p":{"@id":"ex:p","@container":"@set"},"q":{"@id":"ex:q","@type":"ex:T"},"r":"ex:r","V":{"@id":"ex:V","@context":{"s":{"@id":"ex:s","@type":"@vocab"}}}}}`)
+	add("https://e.example/b", `{"@context":{"p":{"@id":"https://e.example/ns#p","@container":[]}}}`)
+	add("https://e.example/c", `{"@context":{"@protected":true,"p":{"@id":"https://e.example/ns#p","@container":"@set"},"r":"https://e.example/ns#r"}}`)
+	add("https://e.example/d", `{"@context":{"@language":"en","t":"https://e.example/ns#t"}}`)
+	add("https://e.example/e", `{"@context":["https://e.example/a"]}`)
+	add("https://e.example/f", `{"@context":{"@vocab":"https://e.example/v#","x":null}}`)
+	cases := []struct {
+		name, doc string
+		compiled  bool
+	}{
+		{"prefix and coercion", `{"@context":"https://e.example/a","p":["x",1],"q":"2020","r":true,"ex:z":"w","@type":["ex:U","V"]}`, true},
+		{"undefined alias", `{"@context":"https://e.example/a","type":"V"}`, false},
+		{"prefix terms", `{"@context":"https://e.example/a","@type":"V","s":"r","ex:z":"w","@id":"ex:me"}`, true},
+		{"identical protected redefinition", `{"@context":["https://e.example/a","https://e.example/c"],"p":"x","r":"y"}`, true},
+		{"container [] is a different definition", `{"@context":["https://e.example/a","https://e.example/b"],"p":"x"}`, false},
+		{"default language", `{"@context":"https://e.example/d","t":"x"}`, false},
+		{"context array", `{"@context":"https://e.example/e","r":"x"}`, false},
+		{"null term", `{"@context":"https://e.example/f","x":"y","w":"z"}`, false},
+		{"vocab", `{"@context":"https://e.example/f","w":"z","@type":"K"}`, true},
+	}
+	for _, tc := range cases {
+		got := checkSamePaths(t, c, tc.name, []byte(tc.doc), Options{})
+		if got != tc.compiled {
+			general, _, _ := bothPaths(t, c, []byte(tc.doc), Options{})
+			t.Errorf("%s: compiled path taken: %v, want %v (general path: %v)", tc.name, got, tc.compiled, general.err)
+		}
+	}
+
+	// More context references than the general path's loader serves.
+	var b strings.Builder
+	b.WriteString(`{"@context":"https://www.w3.org/ns/credentials/v2","type":"VerifiableCredential","credentialSubject":[`)
+	for i := range maxContextLoads + 1 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"@context":"https://www.w3.org/ns/credentials/examples/v2","a":"b"}`)
+	}
+	b.WriteString(`]}`)
+	if checkSamePaths(t, c, "many context references", []byte(b.String()), Options{}) {
+		t.Error("many context references: the compiled path did not give up")
 	}
 }

@@ -124,6 +124,9 @@ func expand(ctx context.Context, doc []byte, c *Contexts, opts Options, hook loa
 	}
 	if hook == nil {
 		if out, ok := compiledExpand(c, v); ok {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("jsonld: %w", err)
+			}
 			return out, nil
 		}
 	}
