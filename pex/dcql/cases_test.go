@@ -47,6 +47,7 @@ type caseCred struct {
 	Issuer      string          `json:"issuer"`
 	Disclosable [][]any         `json:"disclosable"`
 	HolderBound bool            `json:"holder_bound"`
+	X5C         [][]byte        `json:"x5c"` // base64 DER certificates
 }
 
 type casePresentation struct {
@@ -64,7 +65,7 @@ var sentinels = map[string]error{
 
 func (c caseCred) credential(t *testing.T) dcql.Credential {
 	t.Helper()
-	cred := dcql.Credential{ID: c.ID, Format: c.Format, VCT: c.VCT, Types: c.Types, Issuer: c.Issuer, HolderBound: c.HolderBound, Disclosable: c.Disclosable}
+	cred := dcql.Credential{ID: c.ID, Format: c.Format, VCT: c.VCT, Types: c.Types, Issuer: c.Issuer, HolderBound: c.HolderBound, Disclosable: c.Disclosable, X5C: c.X5C}
 	if c.Claims != nil {
 		v, err := jsonx.Decode(c.Claims, jsonx.Limits{})
 		if err != nil {

@@ -16,10 +16,14 @@
 // # Scope
 //
 // Credentials of format mso_mdoc are not supported: a query for one parses, but matches
-// nothing, and the result says why. trusted_authorities are parsed but not interpreted
-// (the "aki", "etsi_tl" and "openid_federation" mechanisms need trust material this
-// package does not have): a credential query that lists them matches a credential only
-// when [Options.TrustedAuthority] approves it, so by default it matches nothing.
+// nothing, and the result says why. Of trusted_authorities, entries of type "aki" are
+// matched against the certificate chain of the credential ([Credential.X5C]): a
+// certificate whose authority or subject key identifier is one of the values. The
+// "etsi_tl" and "openid_federation" types need trust material this package does not
+// have (an ETSI trusted list's contents, a verified federation trust chain): a
+// credential meets them only when [Options.TrustedAuthority] approves it, so by default
+// only "aki" entries can be met. [CheckResponse] leaves trusted_authorities to the
+// verifier's issuer trust policy.
 //
 // # Security
 //

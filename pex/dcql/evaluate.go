@@ -1,6 +1,8 @@
 package dcql
 
 import (
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -24,13 +26,19 @@ type Credential struct {
 	Issuer      string
 	Disclosable [][]any // claim paths that are selectively disclosable (SD-JWT)
 	HolderBound bool    // the credential is bound to a key the holder proves possession of
+	// X5C is the X.509 certificate chain of the credential's signature (the x5c header of
+	// an SD-JWT or JWT, the issuer's certificate first), DER encoded; trusted_authorities
+	// of type "aki" are matched against it.
+	X5C [][]byte
 }
 
 // Options adjust evaluation. The zero value is safe.
 type Options struct {
 	// TrustedAuthority decides whether c satisfies the trusted_authorities of a
-	// credential query (OpenID4VP 1.0 §6.1.1), which this package does not interpret. If
-	// nil, a credential query with trusted_authorities matches no credential.
+	// credential query (OpenID4VP 1.0 §6.1.1) when the entries of type "aki" do not
+	// already match c's certificate chain: "etsi_tl" (an ETSI trusted list) and
+	// "openid_federation" (a federation trust anchor) need trust material this package
+	// does not have. If nil, only "aki" entries can be met.
 	TrustedAuthority func(tas []TrustedAuthority, c *Credential) bool
 }
 
@@ -228,10 +236,8 @@ func matchCredential(cq *CredentialQuery, c *Credential, opts *Options, wallet b
 	if reason := matchMeta(cq, c); reason != "" {
 		return Match{}, reason, nil
 	}
-	if cq.TrustedAuthorities != nil && opts != nil {
-		if opts.TrustedAuthority == nil || !opts.TrustedAuthority(cq.TrustedAuthorities, c) {
-			return Match{}, ReasonTrust, nil
-		}
+	if cq.TrustedAuthorities != nil && opts != nil && !trusted(cq.TrustedAuthorities, c, opts) {
+		return Match{}, ReasonTrust, nil
 	}
 	if cq.RequireHolderBinding && !c.HolderBound {
 		return Match{}, ReasonHolderBinding, nil
@@ -487,4 +493,46 @@ func disclosable(sd [][]any, path []any) bool {
 		}
 	}
 	return false
+}
+
+// trusted reports whether c meets one of the trusted authorities: an "aki" entry whose
+// value is the key identifier of a certificate of c's chain (its authority key
+// identifier, naming the certificate that issued it, or its own subject key
+// identifier, for an authority's certificate carried in the chain), or, for the other
+// types, opts.TrustedAuthority.
+func trusted(tas []TrustedAuthority, c *Credential, opts *Options) bool {
+	var ids []string // base64url key identifiers of the chain, parsed once
+	parsed := false
+	for _, ta := range tas {
+		if ta.Type != TrustAKI {
+			continue
+		}
+		if !parsed {
+			ids, parsed = chainKeyIDs(c.X5C), true
+		}
+		for _, v := range ta.Values {
+			if slices.Contains(ids, v) {
+				return true
+			}
+		}
+	}
+	return opts.TrustedAuthority != nil && opts.TrustedAuthority(tas, c)
+}
+
+// chainKeyIDs returns the authority and subject key identifiers of the certificates
+// in chain, base64url without padding; a certificate that does not parse adds none.
+func chainKeyIDs(chain [][]byte) []string {
+	var ids []string
+	for _, der := range chain {
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			continue
+		}
+		for _, id := range [][]byte{cert.AuthorityKeyId, cert.SubjectKeyId} {
+			if len(id) > 0 {
+				ids = append(ids, base64.RawURLEncoding.EncodeToString(id))
+			}
+		}
+	}
+	return ids
 }

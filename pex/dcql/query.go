@@ -73,6 +73,13 @@ type Meta struct {
 	Members []string
 }
 
+// Types of trusted authorities (OpenID4VP 1.0 §6.1.1.1 to §6.1.1.3).
+const (
+	TrustAKI              = "aki"               // an X.509 authority key identifier, base64url
+	TrustETSITL           = "etsi_tl"           // an ETSI trusted list
+	TrustOpenIDFederation = "openid_federation" // an OpenID Federation entity identifier
+)
+
 // TrustedAuthority is one entry of trusted_authorities (§6.1.1).
 type TrustedAuthority struct {
 	Type   string // "aki", "etsi_tl", "openid_federation" or another mechanism
