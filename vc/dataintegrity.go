@@ -20,7 +20,9 @@ import (
 // FormatDataIntegrity is a credential or presentation secured with a W3C Data Integrity
 // proof (DataIntegrityProof): eddsa-jcs-2022, ecdsa-jcs-2019, eddsa-rdfc-2022 and
 // ecdsa-rdfc-2019 (JSON-LD with embedded, hash-pinned contexts only, then bounded
-// RDFC-1.0), and the legacy Ed25519Signature2020 (verify only).
+// RDFC-1.0), ecdsa-sd-2023 (selective disclosure: the issuer's base proof goes to the
+// holder, verifiers accept only derived proofs, see DeriveCredential), and the legacy
+// Ed25519Signature2020 (verify only).
 const FormatDataIntegrity Format = "di"
 
 // canonicalizer returns the RDFC-1.0 canonical N-Quads of a JSON-LD document, using only
@@ -42,6 +44,50 @@ func canonicalizer(c *jsonld.Contexts) dataintegrity.Canonicalizer {
 		}
 		return canon.NQuads(), nil
 	}
+}
+
+// toRDF returns the RDF dataset of a JSON-LD document for the selective disclosure
+// suites, with the same policy as canonicalizer.
+func toRDF(c *jsonld.Contexts) dataintegrity.RDFFunc {
+	return func(ctx context.Context, doc map[string]any) ([]jsonld.Quad, error) {
+		data, err := json.Marshal(doc)
+		if err != nil {
+			return nil, fmt.Errorf("vc: JSON-LD document: %v: %w", err, ErrMalformed)
+		}
+		return jsonld.ToRDF(ctx, data, c, jsonld.Options{})
+	}
+}
+
+// DeriveOptions configures DeriveCredential. The zero value discloses the mandatory
+// statements only, with the embedded contexts.
+type DeriveOptions struct {
+	// Disclose lists the JSON Pointers (RFC 6901) of what to reveal besides what the
+	// issuer made mandatory, such as "/credentialSubject/ageOver18". Each must name a
+	// member or element of the credential. Revealing a member reveals the id and type of
+	// the objects on its path too.
+	Disclose []string
+	// Contexts are the JSON-LD contexts the credential may use. If nil,
+	// jsonld.DefaultContexts().
+	Contexts *jsonld.Contexts
+}
+
+// DeriveCredential turns a credential secured with an ecdsa-sd-2023 base proof (as
+// Issuer.Issue makes with that Cryptosuite) into a derived credential that reveals only
+// the mandatory statements and those opts.Disclose selects, ready for a verifier
+// (VerifyCredential, or inside a presentation). Data must be the credential as issued;
+// the base proof is not verified here. A base proof is never given to a verifier: it
+// carries the HMAC key and the signature of every statement, and VerifyCredential refuses
+// it with ErrBaseProofPresented.
+func DeriveCredential(ctx context.Context, data []byte, opts DeriveOptions) ([]byte, error) {
+	c := opts.Contexts
+	if c == nil {
+		c = jsonld.DefaultContexts()
+	}
+	out, err := dataintegrity.Derive(ctx, data, dataintegrity.DeriveOptions{SelectivePointers: opts.Disclose, ToRDF: toRDF(c)})
+	if err != nil {
+		return nil, fmt.Errorf("vc: deriving a disclosure: %w", err)
+	}
+	return out, nil
 }
 
 // isDataIntegrity reports whether a decoded JSON document carries an embedded proof
@@ -83,7 +129,7 @@ func (v *Verifier) diKeys(subject string) dataintegrity.KeyFunc {
 func (v *Verifier) diOptions(subject, purpose string, want Expect) dataintegrity.VerifyOptions {
 	return dataintegrity.VerifyOptions{
 		Key: v.diKeys(subject), Purpose: purpose, Challenge: want.Challenge, Domain: want.Domain,
-		Now: v.clock, Skew: v.skew, Canonicalize: canonicalizer(v.contexts),
+		Now: v.clock, Skew: v.skew, Canonicalize: canonicalizer(v.contexts), ToRDF: toRDF(v.contexts),
 		AllowedSuites: v.diSuites(),
 	}
 }
@@ -96,6 +142,9 @@ func (v *Verifier) diSuites() []string {
 	}
 	if slices.Contains(v.algs, keys.ES256) || slices.Contains(v.algs, keys.ES384) {
 		out = append(out, dataintegrity.ECDSAJCS2019, dataintegrity.ECDSARDFC2019)
+	}
+	if slices.Contains(v.algs, keys.ES256) {
+		out = append(out, dataintegrity.ECDSASD2023)
 	}
 	return out
 }
@@ -222,16 +271,45 @@ func defaultSuite(s keys.Signer) (string, error) {
 	return "", fmt.Errorf("vc: no Data Integrity suite for %s keys: %w", s.Algorithm(), ErrUnsupportedProof)
 }
 
-// signDI adds a Data Integrity proof to data with the given purpose.
-func signDI(ctx context.Context, s keys.Signer, vm string, data []byte, suite, purpose string, created time.Time, challenge, domain string) ([]byte, error) {
+// signDI adds a Data Integrity proof to data with the given purpose; mandatory are the
+// mandatory pointers of an ecdsa-sd-2023 base proof.
+func signDI(ctx context.Context, s keys.Signer, vm string, data []byte, suite, purpose string, created time.Time, challenge, domain string, mandatory []string) ([]byte, error) {
 	if suite == "" {
 		var err error
 		if suite, err = defaultSuite(s); err != nil {
 			return nil, err
 		}
 	}
+	if suite == dataintegrity.ECDSASD2023 && purpose != dataintegrity.PurposeAssertionMethod {
+		return nil, fmt.Errorf("vc: %s proofs are for credentials, not presentations: %w", suite, ErrUnsupportedProof)
+	}
+	if suite == dataintegrity.ECDSASD2023 {
+		mandatory = withVCDMMandatory(data, mandatory)
+	}
+	c := jsonld.DefaultContexts()
 	return dataintegrity.Sign(ctx, data, s, dataintegrity.ProofOptions{
 		Cryptosuite: suite, VerificationMethod: vm, ProofPurpose: purpose, Created: created.UTC().Truncate(time.Second),
-		Challenge: challenge, Domain: domain, Canonicalize: canonicalizer(jsonld.DefaultContexts()),
+		Challenge: challenge, Domain: domain, Canonicalize: canonicalizer(c), ToRDF: toRDF(c), MandatoryPointers: mandatory,
 	})
+}
+
+// vcdmMandatory are the members of a credential that every derived credential reveals
+// when the credential has them: what a verifier needs to judge it (issuer, validity) and
+// what a holder must not be able to hide (status, for revocation).
+var vcdmMandatory = [...]string{"issuer", "validFrom", "validUntil", "issuanceDate", "expirationDate", "credentialStatus"}
+
+// withVCDMMandatory returns pointers with "/issuer", the validity and the status of the
+// credential data added when data has them and pointers do not name them.
+func withVCDMMandatory(data []byte, pointers []string) []string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return pointers // Sign reports the malformed document
+	}
+	out := slices.Clone(pointers)
+	for _, name := range vcdmMandatory {
+		if _, ok := top[name]; ok && !slices.Contains(out, "/"+name) {
+			out = append(out, "/"+name)
+		}
+	}
+	return out
 }

@@ -74,7 +74,16 @@ type IssueOptions struct {
 	Expiry time.Time
 	// Cryptosuite is the Data Integrity suite for FormatDataIntegrity. If empty,
 	// eddsa-jcs-2022 for Ed25519 keys and ecdsa-jcs-2019 for P-256 and P-384 keys.
+	// "ecdsa-sd-2023" (P-256 keys) issues a base proof for the holder, who derives from it
+	// the credentials verifiers see (DeriveCredential, presentation.Holder.Derive).
 	Cryptosuite string
+	// MandatoryPointers, with Cryptosuite "ecdsa-sd-2023", are the JSON Pointers (RFC
+	// 6901) of what every derived credential must reveal, such as "/credentialSubject/id".
+	// The issuer, validity and status members (/issuer, /validFrom, /validUntil,
+	// /issuanceDate, /expirationDate, /credentialStatus) are always mandatory when
+	// present, so that a holder cannot hide them; everything else is selectively
+	// disclosable. Other suites refuse them.
+	MandatoryPointers []string
 	// Disclose lists, for FormatSDJWT (vc+sd-jwt), the claims of the credential that are
 	// selectively disclosable, such as {"credentialSubject", "birthDate"}. The VCDM
 	// members a verifier needs (@context, type, issuer, validity, status) cannot be.
@@ -109,10 +118,13 @@ func (i *Issuer) Issue(ctx context.Context, c *Credential, f Format, opts IssueO
 	if err != nil {
 		return nil, err
 	}
+	if len(opts.MandatoryPointers) > 0 && (f != FormatDataIntegrity || opts.Cryptosuite != dataintegrity.ECDSASD2023) {
+		return nil, fmt.Errorf("vc: IssueOptions.MandatoryPointers need FormatDataIntegrity with ecdsa-sd-2023: %w", ErrInvalidOptions)
+	}
 	o := vcjose.SignOptions{IssuedAt: i.clock(), Expiry: opts.Expiry}
 	switch f {
 	case FormatDataIntegrity:
-		return signDI(ctx, i.signer, i.keyID, data, opts.Cryptosuite, dataintegrity.PurposeAssertionMethod, i.clock(), "", "")
+		return signDI(ctx, i.signer, i.keyID, data, opts.Cryptosuite, dataintegrity.PurposeAssertionMethod, i.clock(), "", "", opts.MandatoryPointers)
 	case FormatSDJWT:
 		if cc.Version() != V2 {
 			return nil, vErr(ReasonDataModel, "/@context", fmt.Errorf("vc: %s needs a VCDM 2.0 credential: %w", f, ErrUnsupportedFormat))
@@ -184,7 +196,7 @@ func SignPresentation(ctx context.Context, s keys.Signer, keyID string, p *Prese
 	so := vcjose.SignOptions{Nonce: o.Nonce, Audience: o.Audience, IssuedAt: o.IssuedAt, Expiry: o.Expiry}
 	switch f {
 	case FormatDataIntegrity:
-		return signDI(ctx, s, keyID, data, o.Cryptosuite, dataintegrity.PurposeAuthentication, o.IssuedAt, o.Challenge, o.Domain)
+		return signDI(ctx, s, keyID, data, o.Cryptosuite, dataintegrity.PurposeAuthentication, o.IssuedAt, o.Challenge, o.Domain, nil)
 	case FormatJWT:
 		return vcjose.SignPresentation(s, keyID, data, so)
 	case FormatJWT11:
