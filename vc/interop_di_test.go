@@ -3,6 +3,7 @@ package vc_test
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -11,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +26,7 @@ import (
 	"github.com/credence-dev/credence/keys"
 	"github.com/credence-dev/credence/presentation"
 	"github.com/credence-dev/credence/vc"
+	"github.com/credence-dev/credence/vc/dataintegrity"
 	"github.com/credence-dev/credence/vc/jsonld"
 )
 
@@ -552,6 +555,66 @@ func TestInteropDI(t *testing.T) {
 			verified, refused-disagreements, disagreements)
 	})
 
+	t.Run("ecdsa-sd-2023 ours verified there", func(t *testing.T) {
+		ctx := context.Background()
+		iss := newParty(t, keys.P256)
+		unsigned, err := json.Marshal(map[string]any{
+			"@context": []any{vc.ContextV2, "https://www.w3.org/ns/credentials/examples/v2"},
+			"type":     []any{"VerifiableCredential", "IdentityCredential"}, "issuer": iss.did,
+			"validFrom": "2026-01-01T00:00:00Z", "validUntil": "2027-01-01T00:00:00Z",
+			"credentialSubject": map[string]any{"ageOver18": true, "name": "Alice", "birthDate": "2001-04-12"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, err := dataintegrity.Sign(ctx, unsigned, iss.signer, dataintegrity.ProofOptions{
+			Cryptosuite: dataintegrity.ECDSASD2023, VerificationMethod: iss.kid, ProofPurpose: dataintegrity.PurposeAssertionMethod,
+			Created: now.Add(-time.Hour), MandatoryPointers: []string{"/issuer"}, ToRDF: sdToRDF,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		type item struct {
+			Name     string          `json:"name"`
+			Document json.RawMessage `json:"document"`
+		}
+		items := []item{}
+		// Disclosing the mandatory statements only would leave out credentialSubject, which
+		// the VC Data Model requires and @digitalbazaar/vc checks before any proof.
+		for _, sel := range [][]string{{"/credentialSubject/ageOver18"}, {"/credentialSubject/name", "/validUntil"}, {"/credentialSubject"}} {
+			d, err := dataintegrity.Derive(ctx, base, dataintegrity.DeriveOptions{SelectivePointers: sel, ToRDF: sdToRDF})
+			if err != nil {
+				t.Fatal(err)
+			}
+			items = append(items, item{Name: "disclosing " + strings.Join(sel, ", "), Document: d})
+		}
+		tampered := bytes.Replace(items[0].Document, []byte(`"ageOver18":true`), []byte(`"ageOver18":false`), 1)
+		if bytes.Equal(tampered, items[0].Document) {
+			t.Fatal("nothing to tamper with")
+		}
+		items = append(items, item{Name: "tampered", Document: tampered})
+		var res struct {
+			Results []struct {
+				Name     string `json:"name"`
+				Verified bool   `json:"verified"`
+				Error    string `json:"error"`
+			} `json:"results"`
+		}
+		runDI(t, map[string]any{"op": "verify", "now": now.Format(time.RFC3339), "contexts": diContexts(t), "items": items}, &res)
+		verified := 0
+		for _, r := range res.Results {
+			switch {
+			case r.Name == "tampered" && r.Verified:
+				t.Errorf("%s: accepted there", r.Name)
+			case r.Name != "tampered" && !r.Verified:
+				t.Errorf("%s: refused there: %s", r.Name, r.Error)
+			case r.Verified:
+				verified++
+			}
+		}
+		t.Logf("di interop: ecdsa-sd-2023: %d proofs we derived verified by the JavaScript suite, a tampered one refused", verified)
+	})
+
 	t.Run("canonical N-Quads", func(t *testing.T) {
 		// The RDFC suites sign the RDFC-1.0 canonical N-Quads of the document: ours and
 		// jsonld.js's must be the same bytes.
@@ -749,4 +812,76 @@ func canonicalNQuads(t *testing.T, doc []byte) []byte {
 		t.Fatal(err)
 	}
 	return c.NQuads()
+}
+
+// sdOptions verifies ecdsa-sd-2023 proofs with the engine itself, keys from did:key
+// verification methods, and vc/jsonld with the embedded contexts.
+func sdOptions() dataintegrity.VerifyOptions {
+	return dataintegrity.VerifyOptions{
+		Key: func(_ context.Context, vm, _ string) (crypto.PublicKey, error) {
+			id, fragment, ok := strings.Cut(vm, "#")
+			if !ok || id != "did:key:"+fragment {
+				return nil, fmt.Errorf("%s is not a did:key verification method: %w", vm, vc.ErrVerificationMethodNotFound)
+			}
+			return keys.ParseMultikey(fragment)
+		},
+		Purpose: dataintegrity.PurposeAssertionMethod, Now: clock,
+		ToRDF:         sdToRDF,
+		AllowedSuites: []string{dataintegrity.ECDSASD2023},
+	}
+}
+
+func sdToRDF(ctx context.Context, doc map[string]any) ([]jsonld.Quad, error) {
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	return jsonld.ToRDF(ctx, data, jsonld.DefaultContexts(), jsonld.Options{})
+}
+
+// TestInteropDIFixturesECDSASD checks the ecdsa-sd-2023 documents Digital Bazaar's
+// libraries issued with vc/dataintegrity: their derived proof verifies and a tampered
+// copy does not, their base proof verifies for the holder and is refused to a verifier,
+// and deriving here from their base proof gives the document and proof they derived.
+func TestInteropDIFixturesECDSASD(t *testing.T) {
+	ctx := context.Background()
+	base, derived := readFixture(t, "ecdsa-sd-2023.base.json"), readFixture(t, "ecdsa-sd-2023.derived.json")
+	issuer := seededDID(t, "ecdsa-sd-2023/issuer", keys.P256)
+
+	res, err := dataintegrity.Verify(ctx, derived, sdOptions())
+	if err != nil {
+		t.Fatalf("derived proof: %v", err)
+	}
+	if got := res.Proofs[0].VerificationMethod; got != issuer+"#"+strings.TrimPrefix(issuer, "did:key:") {
+		t.Errorf("derived proof by %s, want %s", got, issuer)
+	}
+	tampered := bytes.Replace(derived, []byte(`"ageOver18": true`), []byte(`"ageOver18": false`), 1)
+	if bytes.Equal(tampered, derived) {
+		t.Fatal("nothing to tamper with")
+	}
+	if _, err := dataintegrity.Verify(ctx, tampered, sdOptions()); !errors.Is(err, vc.ErrInvalidSignature) {
+		t.Errorf("tampered derived proof: got %v, want %v", err, vc.ErrInvalidSignature)
+	}
+	if _, err := dataintegrity.VerifyBase(ctx, base, sdOptions()); err != nil {
+		t.Errorf("base proof, for the holder: %v", err)
+	}
+	if _, err := dataintegrity.Verify(ctx, base, sdOptions()); !errors.Is(err, vc.ErrBaseProofPresented) {
+		t.Errorf("base proof, to a verifier: got %v, want %v", err, vc.ErrBaseProofPresented)
+	}
+
+	ours, err := dataintegrity.Derive(ctx, base, dataintegrity.DeriveOptions{SelectivePointers: []string{"/credentialSubject/ageOver18"}, ToRDF: sdToRDF})
+	if err != nil {
+		t.Fatalf("deriving from their base proof: %v", err)
+	}
+	if !jsonEqual(t, ours, derived) {
+		t.Errorf("derived here:\n%s\nthere:\n%s", ours, derived)
+	}
+	more, err := dataintegrity.Derive(ctx, base, dataintegrity.DeriveOptions{SelectivePointers: []string{"/credentialSubject/name", "/validUntil"}, ToRDF: sdToRDF})
+	if err != nil {
+		t.Fatalf("deriving from their base proof: %v", err)
+	}
+	if _, err := dataintegrity.Verify(ctx, more, sdOptions()); err != nil {
+		t.Errorf("our derivation of name and validUntil: %v", err)
+	}
+	t.Logf("di interop: ecdsa-sd-2023: their derived proof, their base proof (holder) and 2 derivations of ours from it verified here")
 }
