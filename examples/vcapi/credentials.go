@@ -17,18 +17,26 @@ import (
 type issueRequest struct {
 	Credential json.RawMessage `json:"credential"`
 	Options    struct {
-		// MandatoryPointers belong to the selective disclosure suites, which answer 501
-		// until the library implements them.
+		// MandatoryPointers are, for ecdsa-sd-2023, the JSON Pointers every derived
+		// credential must reveal; the other suites refuse them.
 		MandatoryPointers []string `json:"mandatoryPointers,omitempty"`
 	} `json:"options"`
 }
 
-// verifyRequest is the body of POST /credentials/verify and POST /credentials/derive.
+// verifyRequest is the body of POST /credentials/verify.
 type verifyRequest struct {
 	VerifiableCredential json.RawMessage `json:"verifiableCredential"`
 	// Options are accepted and not used: checks cannot switch a check off (proof, status
 	// and validity are always checked), and a credential has no challenge.
 	Options json.RawMessage `json:"options"`
+}
+
+// deriveRequest is the body of POST /credentials/derive.
+type deriveRequest struct {
+	VerifiableCredential json.RawMessage `json:"verifiableCredential"`
+	Options              struct {
+		SelectivePointers []string `json:"selectivePointers"`
+	} `json:"options"`
 }
 
 // verifyResult is the body of a successful verification.
@@ -91,7 +99,7 @@ func (bp *basePath) issue(w http.ResponseWriter, r *http.Request) {
 		bp.srv.fail(w, r, http.StatusBadRequest, "invalid credential", err, false)
 		return
 	}
-	out, err := bp.sign(r.Context(), unsigned)
+	out, err := bp.secure(r.Context(), unsigned, bp.Suite, req.Options.MandatoryPointers)
 	if err != nil {
 		bp.srv.fail(w, r, issueStatusFor(r.Context(), err), "credential not issued", err, false)
 		return
@@ -205,11 +213,37 @@ func (bp *basePath) verifyCredential(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, verified())
 }
 
-// derive is for the selective disclosure suites only; on the other paths a derivation
-// is a request the suite cannot answer.
+// derive turns a credential with an ecdsa-sd-2023 base proof into one that reveals the
+// mandatory statements and those options.selectivePointers select, and answers 201 with
+// it. The base proof is not verified here: the verifier of the derived credential checks
+// the issuer's signature over everything revealed. Paths of suites without selective
+// disclosure answer 400.
 func (bp *basePath) derive(w http.ResponseWriter, r *http.Request) {
-	bp.srv.fail(w, r, http.StatusBadRequest, "nothing to derive",
-		fmt.Errorf("%s credentials cannot be derived; use ecdsa-sd-2023 or bbs-2023: %w", bp.Path[1:], vc.ErrUnsupportedProof), false)
+	if !bp.Derive {
+		bp.srv.fail(w, r, http.StatusBadRequest, "nothing to derive",
+			fmt.Errorf("%s credentials cannot be derived; use ecdsa-sd-2023: %w", bp.Path[1:], vc.ErrUnsupportedProof), false)
+		return
+	}
+	var req deriveRequest
+	if err := decodeBody(r, &req); err != nil {
+		bp.srv.fail(w, r, statusFor(err), "invalid request", err, false)
+		return
+	}
+	if !isObject(req.VerifiableCredential) {
+		bp.srv.fail(w, r, http.StatusBadRequest, "invalid credential",
+			fmt.Errorf("verifiableCredential must be a JSON object: %w", vc.ErrMalformed), false)
+		return
+	}
+	out, err := vc.DeriveCredential(r.Context(), req.VerifiableCredential,
+		vc.DeriveOptions{Disclose: req.Options.SelectivePointers, Contexts: bp.srv.contexts})
+	if err != nil {
+		bp.srv.fail(w, r, issueStatusFor(r.Context(), err), "credential not derived", err, false)
+		return
+	}
+	bp.log.LogAttrs(r.Context(), slog.LevelInfo, "derived", slog.Int("selectivePointers", len(req.Options.SelectivePointers)))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_, _ = w.Write(out)
 }
 
 // unsupported answers every endpoint of a path whose suite the library lacks.

@@ -20,6 +20,7 @@ type suiteImplementation struct {
 	Issuers        []suiteEndpoint `json:"issuers"`
 	Verifiers      []suiteEndpoint `json:"verifiers"`
 	VPVerifiers    []suiteEndpoint `json:"vpVerifiers"`
+	VCHolders      []suiteEndpoint `json:"vcHolders,omitempty"`
 }
 
 type suiteConfig struct {
@@ -28,15 +29,19 @@ type suiteConfig struct {
 }
 
 // localConfig returns a localConfig.cjs that points every W3C suite at this server:
-// an issuer and a verifier per base path (one verifier per ECDSA suite, which verifies
-// both curves), and presentation verifiers on the paths tagged vc2.0 and
-// BitstringStatusList. Paths that answer 501 are left out, so that their suites do not
-// run against them.
-func (s *server) localConfig() ([]byte, error) {
+// an issuer and a verifier per base path, a holder (derive) on the selective disclosure
+// path, and presentation verifiers on the paths tagged
+// vc2.0 and BitstringStatusList. Paths that answer 501 are left out, so that their suites
+// do not run against them.
+//
+// The suites drive only the first endpoint that has a tag, so each ECDSA suite gets one
+// issuer, of curve ("P-256" or "P-384"), and one verifier, which verifies both curves
+// (ecdsa-sd-2023 is P-256 only).
+func (s *server) localConfig(curve string) ([]byte, error) {
 	impl := suiteImplementation{Name: "Credence", Implementation: "Credence"}
 	seenVerifier := map[string]bool{}
 	for _, bp := range s.paths {
-		if bp.id == nil {
+		if bp.id == nil || (len(bp.Curves) > 0 && !bp.Derive && !slices.Contains(bp.Curves, curve)) {
 			continue
 		}
 		base := s.baseURL + bp.Path
@@ -54,11 +59,15 @@ func (s *server) localConfig() ([]byte, error) {
 		if !seenVerifier[key] {
 			seenVerifier[key] = true
 			curves := bp.Curves
-			if len(curves) > 0 {
+			if len(curves) > 0 && !bp.Derive {
 				curves = []string{"P-256", "P-384"}
 			}
 			impl.Verifiers = append(impl.Verifiers, suiteEndpoint{ID: base + "/credentials/verify", Endpoint: base + "/credentials/verify",
 				Tags: bp.Tags, Supports: supports, SupportedECDSAKeyType: curves})
+		}
+		if bp.Derive {
+			impl.VCHolders = append(impl.VCHolders, suiteEndpoint{ID: base + "/credentials/derive", Endpoint: base + "/credentials/derive",
+				Tags: append(slices.Clone(bp.Tags), "vcHolder"), Supports: supports, SupportedECDSAKeyType: bp.Curves})
 		}
 		if slices.Contains(bp.Tags, "vc2.0") || slices.Contains(bp.Tags, "BitstringStatusList") {
 			impl.VPVerifiers = append(impl.VPVerifiers, suiteEndpoint{ID: base + "/presentations/verify", Endpoint: base + "/presentations/verify",

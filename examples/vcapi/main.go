@@ -14,7 +14,8 @@
 // Usage:
 //
 //	go run ./examples/vcapi [--addr localhost:8080] [--self-signed | --tls-cert F --tls-key F]
-//	                        [--config FILE] [--base-url URL] [--local-config FILE] [--log-format json]
+//	                        [--config FILE] [--base-url URL] [--local-config FILE] [--ecdsa-curve P-384]
+//	                        [--log-format json]
 //	go run ./examples/vcapi --generate-config FILE
 package main
 
@@ -44,7 +45,7 @@ func main() {
 // flags are the command line.
 type flags struct {
 	addr, config, generate, baseURL, localConfig string
-	tlsCert, tlsKey, logFormat                   string
+	tlsCert, tlsKey, logFormat, curve            string
 	selfSigned                                   bool
 }
 
@@ -60,6 +61,7 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.BoolVar(&f.selfSigned, "self-signed", false, "serve https with a self-signed certificate for localhost, generated at start")
 	fs.StringVar(&f.baseURL, "base-url", "", "public base `URL` of the server, used in status list URLs (default: from --addr and the scheme)")
 	fs.StringVar(&f.localConfig, "local-config", "", "also write the localConfig.cjs for the W3C suites to `FILE`")
+	fs.StringVar(&f.curve, "ecdsa-curve", "P-256", "curve of the ECDSA issuers the localConfig.cjs lists: P-256 or P-384 (both are served)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: vcapi [flags]")
@@ -79,6 +81,9 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	}
 	if f.selfSigned && f.tlsCert != "" {
 		return nil, errors.New("--self-signed and --tls-cert exclude each other")
+	}
+	if f.curve != "P-256" && f.curve != "P-384" {
+		return nil, fmt.Errorf("--ecdsa-curve %q: P-256 or P-384", f.curve)
 	}
 	if f.logFormat != "text" && f.logFormat != "json" {
 		return nil, fmt.Errorf("--log-format %q: text or json", f.logFormat)
@@ -166,7 +171,7 @@ func serve(ctx context.Context, f *flags, log *slog.Logger, stdout io.Writer, re
 			log.Info("not implemented", slog.String("base", base+bp.Path), slog.String("reason", bp.Unsupported))
 		}
 	}
-	lc, err := s.localConfig()
+	lc, err := s.localConfig(f.curve)
 	if err != nil {
 		return err
 	}

@@ -167,6 +167,7 @@ func TestMainFlags(t *testing.T) {
 		{[]string{"--tls-cert", "cert.pem"}, 2},
 		{[]string{"--self-signed", "--tls-cert", "c", "--tls-key", "k"}, 2},
 		{[]string{"--log-format", "xml"}, 2},
+		{[]string{"--ecdsa-curve", "P-521"}, 2},
 		{[]string{"extra"}, 2},
 		{[]string{"--no-such-flag"}, 2},
 		{[]string{"--addr", "127.0.0.1:0", "--config", "/nonexistent/vcapi.json"}, 1},
@@ -179,10 +180,11 @@ func TestMainFlags(t *testing.T) {
 }
 
 // The localConfig.cjs names every issuer with its DID, one verifier per cryptosuite
-// (ECDSA ones for both curves), the tags of the suites, and leaves out the 501 paths.
+// (ECDSA ones for both curves), a holder for ecdsa-sd-2023, the tags of the suites, and
+// leaves out the 501 path.
 func TestLocalConfigShape(t *testing.T) {
 	s := newTestServer(t, false)
-	data, err := s.localConfig()
+	data, err := s.localConfig("P-384")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,26 +198,32 @@ func TestLocalConfigShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	impl := cfg.Implementations[0]
-	if len(impl.Issuers) != 7 || len(impl.Verifiers) != 5 || len(impl.VPVerifiers) != 2 {
-		t.Fatalf("%d issuers, %d verifiers, %d vpVerifiers", len(impl.Issuers), len(impl.Verifiers), len(impl.VPVerifiers))
+	if len(impl.Issuers) != 6 || len(impl.Verifiers) != 6 || len(impl.VPVerifiers) != 2 || len(impl.VCHolders) != 1 {
+		t.Fatalf("%d issuers, %d verifiers, %d vpVerifiers, %d vcHolders", len(impl.Issuers), len(impl.Verifiers), len(impl.VPVerifiers), len(impl.VCHolders))
 	}
 	tags := map[string]int{}
 	for _, e := range impl.Issuers {
 		for _, tag := range e.Tags {
 			tags[tag]++
 		}
+		if strings.Contains(e.Endpoint, "ecdsa-sd-2023") {
+			continue // P-256 only
+		}
+		if len(e.SupportedECDSAKeyType) > 0 && (len(e.SupportedECDSAKeyType) != 1 || e.SupportedECDSAKeyType[0] != "P-384" || !strings.HasPrefix(e.ID, "did:key:z82L")) {
+			t.Errorf("ECDSA issuer %+v, want the P-384 one only", e)
+		}
 		if !strings.HasPrefix(e.ID, "did:key:") || !strings.HasSuffix(e.Endpoint, "/credentials/issue") {
 			t.Errorf("issuer %+v", e)
 		}
 	}
 	for tag, n := range map[string]int{"vc2.0": 1, "BitstringStatusList": 1, "eddsa-rdfc-2022": 1, "eddsa-jcs-2022": 1,
-		"ecdsa-rdfc-2019": 2, "ecdsa-jcs-2019": 2, "EnvelopingProof": 1, "ecdsa-sd-2023": 0, "bbs-2023": 0} {
+		"ecdsa-rdfc-2019": 1, "ecdsa-jcs-2019": 1, "EnvelopingProof": 1, "ecdsa-sd-2023": 1, "bbs-2023": 0} {
 		if tags[tag] != n {
 			t.Errorf("tag %s on %d issuers, want %d", tag, tags[tag], n)
 		}
 	}
 	for _, e := range impl.Verifiers {
-		if strings.Contains(e.Endpoint, "ecdsa") && len(e.SupportedECDSAKeyType) != 2 {
+		if strings.Contains(e.Endpoint, "ecdsa-") && !strings.Contains(e.Endpoint, "-sd-") && len(e.SupportedECDSAKeyType) != 2 {
 			t.Errorf("ECDSA verifier %+v", e)
 		}
 	}

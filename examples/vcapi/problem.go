@@ -75,6 +75,7 @@ var sentinels = []sentinel{
 	{vc.ErrIssuerMismatch, "ErrIssuerMismatch", cryptoError},
 	{vc.ErrUntrustedIssuer, "ErrUntrustedIssuer", cryptoError},
 	{vc.ErrProofPurpose, "ErrProofPurpose", cryptoError},
+	{vc.ErrBaseProofPresented, "ErrBaseProofPresented", cryptoError},
 	{vc.ErrMissingProof, "ErrMissingProof", cryptoError},
 	{vc.ErrUnsupportedProof, "ErrUnsupportedProof", cryptoError},
 	{vc.ErrInvalidProof, "ErrInvalidProof", cryptoError},

@@ -25,6 +25,8 @@ type profile struct {
 	Curves []string
 	// Status says whether issued credentials get Bitstring Status List entries.
 	Status bool
+	// Derive says whether the path derives selective disclosures (/credentials/derive).
+	Derive bool
 	// Unsupported names why every endpoint of the path answers 501, when it does.
 	Unsupported string
 }
@@ -46,9 +48,8 @@ func profiles() []profile {
 			Tags: []string{"ecdsa-jcs-2019"}, Curves: []string{"P-256"}, Status: true},
 		{Path: "/ecdsa-jcs-2019/p384", Suite: dataintegrity.ECDSAJCS2019, Format: vc.FormatDataIntegrity, KeyType: keys.P384,
 			Tags: []string{"ecdsa-jcs-2019"}, Curves: []string{"P-384"}, Status: true},
-		{Path: "/ecdsa-sd-2023", Suite: dataintegrity.ECDSASD2023, Format: vc.FormatDataIntegrity,
-			Tags: []string{"ecdsa-sd-2023", "vcHolder"}, Curves: []string{"P-256"},
-			Unsupported: "the library does not implement ecdsa-sd-2023 yet"},
+		{Path: "/ecdsa-sd-2023", Suite: dataintegrity.ECDSASD2023, Format: vc.FormatDataIntegrity, KeyType: keys.P256,
+			Tags: []string{"ecdsa-sd-2023"}, Curves: []string{"P-256"}, Status: true, Derive: true},
 		{Path: "/bbs-2023", Suite: dataintegrity.BBS2023, Format: vc.FormatDataIntegrity,
 			Tags:        []string{"bbs-2023", "vcHolder"},
 			Unsupported: "the library does not implement bbs-2023 yet"},

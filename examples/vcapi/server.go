@@ -17,6 +17,7 @@ import (
 	"github.com/credence-dev/credence/did/jwk"
 	"github.com/credence-dev/credence/did/key"
 	"github.com/credence-dev/credence/vc"
+	"github.com/credence-dev/credence/vc/dataintegrity"
 	"github.com/credence-dev/credence/vc/jsonld"
 )
 
@@ -137,22 +138,34 @@ func (s *server) close() {
 	}
 }
 
-// signer returns how the path secures a credential: the Data Integrity suite of the
-// profile, or vc+jwt in an EnvelopedVerifiableCredential.
+// secure secures an unsigned credential as the path issues: with the profile's Data
+// Integrity suite (an ecdsa-sd-2023 base proof with the mandatory pointers), or as vc+jwt
+// in an EnvelopedVerifiableCredential.
+func (bp *basePath) secure(ctx context.Context, unsigned []byte, suite string, mandatory []string) ([]byte, error) {
+	c, err := vc.ParseCredential(unsigned)
+	if err != nil {
+		return nil, err
+	}
+	out, err := bp.id.issuer.Issue(ctx, c, bp.Format, vc.IssueOptions{Cryptosuite: suite, MandatoryPointers: mandatory})
+	if err != nil {
+		return nil, err
+	}
+	if bp.Format == vc.FormatJWT {
+		return vc.EnvelopeCredential(out)
+	}
+	return out, nil
+}
+
+// signer returns how the path secures its status list credentials: as its credentials,
+// except on the selective disclosure path, whose base proofs are for holders only and
+// which therefore signs its lists with ecdsa-rdfc-2019 and the same key.
 func (bp *basePath) signer() signFunc {
+	suite := bp.Suite
+	if bp.Derive {
+		suite = dataintegrity.ECDSARDFC2019
+	}
 	return func(ctx context.Context, unsigned []byte) ([]byte, error) {
-		c, err := vc.ParseCredential(unsigned)
-		if err != nil {
-			return nil, err
-		}
-		out, err := bp.id.issuer.Issue(ctx, c, bp.Format, vc.IssueOptions{Cryptosuite: bp.Suite})
-		if err != nil {
-			return nil, err
-		}
-		if bp.Format == vc.FormatJWT {
-			return vc.EnvelopeCredential(out)
-		}
-		return out, nil
+		return bp.secure(ctx, unsigned, suite, nil)
 	}
 }
 
