@@ -106,7 +106,6 @@ func credentialWithStatus(t *testing.T, iss *vc.Issuer, holder, listURL string, 
 	return tok
 }
 
-
 func call(t *testing.T, url string, body any) (int, verifyResponse) {
 	t.Helper()
 	data, err := json.Marshal(body)
