@@ -556,43 +556,50 @@ func TestInteropDI(t *testing.T) {
 	})
 
 	t.Run("ecdsa-sd-2023 ours verified there", func(t *testing.T) {
+		// Issued with vc.Issuer (base proof, mandatory /issuer, to which the Issuer adds
+		// the validity), derived and presented by presentation.Holder.
 		ctx := context.Background()
-		iss := newParty(t, keys.P256)
-		unsigned, err := json.Marshal(map[string]any{
-			"@context": []any{vc.ContextV2, "https://www.w3.org/ns/credentials/examples/v2"},
-			"type":     []any{"VerifiableCredential", "IdentityCredential"}, "issuer": iss.did,
-			"validFrom": "2026-01-01T00:00:00Z", "validUntil": "2027-01-01T00:00:00Z",
-			"credentialSubject": map[string]any{"ageOver18": true, "name": "Alice", "birthDate": "2001-04-12"},
-		})
+		iss, alice := newParty(t, keys.P256), newParty(t, keys.Ed25519)
+		cred := parseCredential(t, strings.Replace(credentialJSON("", alice.did), `"name": "Alice"`, `"name": "Alice", "birthDate": "2001-04-12"`, 1))
+		i, err := vc.NewIssuer(iss.signer, iss.kid, vc.IssuerOptions{Clock: clock})
 		if err != nil {
 			t.Fatal(err)
 		}
-		base, err := dataintegrity.Sign(ctx, unsigned, iss.signer, dataintegrity.ProofOptions{
-			Cryptosuite: dataintegrity.ECDSASD2023, VerificationMethod: iss.kid, ProofPurpose: dataintegrity.PurposeAssertionMethod,
-			Created: now.Add(-time.Hour), MandatoryPointers: []string{"/issuer"}, ToRDF: sdToRDF,
-		})
+		base, err := i.Issue(ctx, cred, vc.FormatDataIntegrity, vc.IssueOptions{Cryptosuite: dataintegrity.ECDSASD2023, MandatoryPointers: []string{"/issuer"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := presentation.NewHolder(alice.signer, alice.kid, presentation.HolderOptions{Clock: clock})
 		if err != nil {
 			t.Fatal(err)
 		}
 		type item struct {
-			Name     string          `json:"name"`
-			Document json.RawMessage `json:"document"`
+			Name      string          `json:"name"`
+			Document  json.RawMessage `json:"document"`
+			Challenge string          `json:"challenge,omitempty"`
+			Domain    string          `json:"domain,omitempty"`
 		}
-		items := []item{}
-		// Disclosing the mandatory statements only would leave out credentialSubject, which
-		// the VC Data Model requires and @digitalbazaar/vc checks before any proof.
-		for _, sel := range [][]string{{"/credentialSubject/ageOver18"}, {"/credentialSubject/name", "/validUntil"}, {"/credentialSubject"}} {
-			d, err := dataintegrity.Derive(ctx, base, dataintegrity.DeriveOptions{SelectivePointers: sel, ToRDF: sdToRDF})
+		var items []item
+		for _, sel := range [][]string{{"/credentialSubject/ageOver18"}, {"/credentialSubject/name", "/type"}, {"/credentialSubject"}} {
+			d, err := h.Derive(ctx, base, sel)
 			if err != nil {
 				t.Fatal(err)
 			}
 			items = append(items, item{Name: "disclosing " + strings.Join(sel, ", "), Document: d})
 		}
+		pres, err := h.Present(ctx, [][]byte{items[0].Document}, presentation.Request{Format: vc.FormatDataIntegrity, Challenge: diChallenge, Domain: diDomain})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := verifier(t, vc.VerifierOptions{Trust: trustOnly(t, iss.did)}).VerifyPresentation(ctx, pres, vc.Expect{Challenge: diChallenge, Domain: diDomain}); err != nil {
+			t.Fatalf("our own presentation: %v", err)
+		}
+		items = append(items, item{Name: "presentation of the age claim", Document: pres, Challenge: diChallenge, Domain: diDomain})
 		tampered := bytes.Replace(items[0].Document, []byte(`"ageOver18":true`), []byte(`"ageOver18":false`), 1)
 		if bytes.Equal(tampered, items[0].Document) {
 			t.Fatal("nothing to tamper with")
 		}
-		items = append(items, item{Name: "tampered", Document: tampered})
+		items = append(items, item{Name: "tampered", Document: tampered}, item{Name: "base proof", Document: base})
 		var res struct {
 			Results []struct {
 				Name     string `json:"name"`
@@ -603,16 +610,17 @@ func TestInteropDI(t *testing.T) {
 		runDI(t, map[string]any{"op": "verify", "now": now.Format(time.RFC3339), "contexts": diContexts(t), "items": items}, &res)
 		verified := 0
 		for _, r := range res.Results {
+			refuse := r.Name == "tampered" || r.Name == "base proof"
 			switch {
-			case r.Name == "tampered" && r.Verified:
+			case refuse && r.Verified:
 				t.Errorf("%s: accepted there", r.Name)
-			case r.Name != "tampered" && !r.Verified:
+			case !refuse && !r.Verified:
 				t.Errorf("%s: refused there: %s", r.Name, r.Error)
 			case r.Verified:
 				verified++
 			}
 		}
-		t.Logf("di interop: ecdsa-sd-2023: %d proofs we derived verified by the JavaScript suite, a tampered one refused", verified)
+		t.Logf("di interop: ecdsa-sd-2023: %d derived credentials and presentations of ours verified by the JavaScript suite; a tampered one and the base proof refused", verified)
 	})
 
 	t.Run("canonical N-Quads", func(t *testing.T) {
@@ -883,5 +891,35 @@ func TestInteropDIFixturesECDSASD(t *testing.T) {
 	if _, err := dataintegrity.Verify(ctx, more, sdOptions()); err != nil {
 		t.Errorf("our derivation of name and validUntil: %v", err)
 	}
-	t.Logf("di interop: ecdsa-sd-2023: their derived proof, their base proof (holder) and 2 derivations of ours from it verified here")
+
+	// Through the facade: vc.Verifier and vc.DeriveCredential.
+	v := verifier(t, vc.VerifierOptions{Trust: trustOnly(t, issuer)})
+	got, err := v.VerifyCredential(ctx, derived)
+	if err != nil {
+		t.Fatalf("vc.Verifier, derived proof: %v", err)
+	}
+	if got.Issuer() != issuer || got.Proof().Algorithm != dataintegrity.ECDSASD2023 {
+		t.Errorf("verified as %s %+v", got.Issuer(), got.Proof())
+	}
+	if diff := cmp.Diff(map[string]any{"ageOver18": true}, got.Claims()["credentialSubject"]); diff != "" {
+		t.Errorf("disclosed credentialSubject (-want +got):\n%s", diff)
+	}
+	if _, err := v.VerifyCredential(ctx, tampered); !errors.Is(err, vc.ErrInvalidSignature) {
+		t.Errorf("vc.Verifier, tampered derived proof: got %v, want %v", err, vc.ErrInvalidSignature)
+	}
+	if _, err := v.VerifyCredential(ctx, base); !errors.Is(err, vc.ErrBaseProofPresented) {
+		t.Errorf("vc.Verifier, base proof: got %v, want %v", err, vc.ErrBaseProofPresented)
+	}
+	facade, err := vc.DeriveCredential(ctx, base, vc.DeriveOptions{Disclose: []string{"/credentialSubject/birthDate"}})
+	if err != nil {
+		t.Fatalf("vc.DeriveCredential: %v", err)
+	}
+	got, err = v.VerifyCredential(ctx, facade)
+	if err != nil {
+		t.Fatalf("vc.Verifier, our derivation: %v", err)
+	}
+	if diff := cmp.Diff(map[string]any{"birthDate": "2001-04-12"}, got.Claims()["credentialSubject"]); diff != "" {
+		t.Errorf("disclosed credentialSubject (-want +got):\n%s", diff)
+	}
+	t.Logf("di interop: ecdsa-sd-2023: their derived proof, their base proof (holder) and 3 derivations of ours from it verified here")
 }
