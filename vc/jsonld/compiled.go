@@ -1,13 +1,18 @@
 package jsonld
 
 import (
+	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/piprate/json-gold/ld"
+
+	"github.com/credence-dev/credence/internal/jcs"
 )
 
 // The compiled path expands documents whose contexts are all registered documents using
@@ -126,28 +131,45 @@ type compiledExpander struct {
 // result has a problem the general path will report.
 func compiledExpand(reg *Contexts, doc map[string]any) (out []any, ok bool) {
 	x := compiledExpander{reg: reg}
-	v, err := x.element(emptyActiveContext, "", doc, nil)
+	root, err := x.root(doc)
 	if err != nil {
 		return nil, false
 	}
-	switch v := v.(type) {
-	case nil:
-		out = []any{}
-	case map[string]any:
-		if g, ok := v["@graph"]; ok && len(v) == 1 {
-			a, _ := g.([]any)
-			out = a
-		} else {
-			out = []any{v}
-		}
-	default:
-		return nil, false
+	out = []any{}
+	if root != nil {
+		out = append(out, root.expanded())
 	}
 	k := expandedChecker{}
 	if k.nodes(out) != nil {
 		return nil, false
 	}
 	return out, true
+}
+
+// compiledToRDF converts doc to quads on the compiled path, as expandedToRDF converts
+// the general path's expansion: the same statements in the same order, blank nodes
+// labelled alike. It makes the checks of expandedChecker as it goes; ok is false when the
+// compiled path does not handle the document or when one of them fails.
+func compiledToRDF(reg *Contexts, doc map[string]any) (quads []Quad, ok bool) {
+	x := compiledExpander{reg: reg}
+	root, err := x.root(doc)
+	if err != nil {
+		return nil, false
+	}
+	w := rdfWriter{labels: map[string]string{}, quads: make([]Quad, 0, 64)}
+	if root != nil {
+		if _, err := w.xnode(root, Term{}); err != nil {
+			return nil, false
+		}
+	}
+	for i, q := range w.quads {
+		n, err := normalizeQuad(q)
+		if err != nil {
+			return nil, false
+		}
+		w.quads[i] = n
+	}
+	return w.quads, true
 }
 
 // applyURL applies the registered document at u to a.
@@ -525,62 +547,142 @@ func ignoredKeyword(s string) bool {
 	return true
 }
 
-// element is the processor's expansion of one element (JSON-LD 1.1 API §5.1.2).
-func (x *compiledExpander) element(a *activeContext, prop string, elem any, typeScoped *activeContext) (any, error) {
+// xval is an item of an expanded array: a value object, a node object (or node
+// reference) or a graph object.
+type xval struct {
+	kind  xkind
+	value any    // xValue: the @value
+	typ   string // xValue: the @type, "" if none
+	node  *xnode // xNode
+	graph []xval // xGraph: the @graph items
+}
+
+type xkind uint8
+
+const (
+	xValue xkind = iota
+	xNode
+	xGraph
+)
+
+// xnode is an expanded node object.
+type xnode struct {
+	id       string
+	hasID    bool
+	types    []any // expanded @type values (strings); nil for an empty array, as the processor has it
+	hasTypes bool
+	props    []xprop // sorted by IRI once the node is complete
+}
+
+// xprop holds the values of one property; present is false for none.
+type xprop struct {
+	iri  string
+	vals []xval
+}
+
+// expanded returns n as the processor's expanded JSON.
+func (n *xnode) expanded() map[string]any {
+	m := make(map[string]any, len(n.props)+2)
+	if n.hasID {
+		m["@id"] = n.id
+	}
+	if n.hasTypes {
+		m["@type"] = n.types
+	}
+	for _, p := range n.props {
+		m[p.iri] = expandedValues(p.vals)
+	}
+	return m
+}
+
+func expandedValues(vals []xval) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		switch v.kind {
+		case xValue:
+			if v.typ != "" {
+				out[i] = map[string]any{"@value": v.value, "@type": v.typ}
+			} else {
+				out[i] = map[string]any{"@value": v.value}
+			}
+		case xNode:
+			out[i] = v.node.expanded()
+		case xGraph:
+			out[i] = map[string]any{"@graph": expandedValues(v.graph)}
+		}
+	}
+	return out
+}
+
+// root expands the document object; nil if expansion leaves nothing.
+func (x *compiledExpander) root(doc map[string]any) (*xnode, error) {
+	n, err := x.node(emptyActiveContext, "", doc, nil)
+	if err != nil || n == nil {
+		return nil, err
+	}
+	if len(n.props) == 0 && !n.hasTypes {
+		return nil, nil // nothing, or only @id: the processor drops it
+	}
+	return n, nil
+}
+
+// element is the processor's expansion of one element (JSON-LD 1.1 API §5.1.2) that is
+// not the document: it returns the items of the expanded value, and whether there is one
+// (null is none; an empty array is an empty value).
+func (x *compiledExpander) element(a *activeContext, prop string, elem any) ([]xval, bool, error) {
 	switch e := elem.(type) {
 	case nil:
-		return nil, nil
+		return nil, false, nil
 	case []any:
-		out := make([]any, 0, len(e))
+		out := make([]xval, 0, len(e))
 		for _, it := range e {
-			v, err := x.element(a, prop, it, typeScoped)
+			v, _, err := x.element(a, prop, it)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
-			switch v := v.(type) {
-			case nil:
-			case []any:
-				out = append(out, v...)
-			default:
-				out = append(out, v)
-			}
+			out = append(out, v...)
 		}
-		return out, nil
+		return out, true, nil
 	case map[string]any:
-		return x.node(a, prop, e, typeScoped)
-	default:
-		if prop == "" {
-			return nil, nil
+		n, err := x.node(a, prop, e, nil)
+		if err != nil {
+			return nil, false, err
 		}
-		return a.expandValue(prop, elem)
+		return []xval{{kind: xNode, node: n}}, true, nil
+	default:
+		v, err := a.expandValue(prop, elem)
+		if err != nil {
+			return nil, false, err
+		}
+		return []xval{v}, true, nil
 	}
 }
 
 // expandValue is the processor's value expansion of a scalar.
-func (a *activeContext) expandValue(prop string, v any) (any, error) {
+func (a *activeContext) expandValue(prop string, v any) (xval, error) {
 	t := a.terms[prop]
 	s, isString := v.(string)
 	if t != nil && (t.typ == "@id" || t.typ == "@vocab") {
 		if !isString {
-			return map[string]any{"@value": v}, nil
+			return xval{kind: xValue, value: v}, nil
 		}
 		iri, err := a.expandIRI(s, true, t.typ == "@vocab")
 		if err != nil {
-			return nil, err
+			return xval{}, err
 		}
 		if ld.IsKeyword(iri) {
-			return nil, errNotCompiled
+			return xval{}, errNotCompiled
 		}
-		return map[string]any{"@id": iri}, nil
+		return xval{kind: xNode, node: &xnode{id: iri, hasID: true}}, nil
 	}
 	if t != nil && t.typ != "" && t.typ != "@none" {
-		return map[string]any{"@value": v, "@type": t.typ}, nil
+		return xval{kind: xValue, value: v, typ: t.typ}, nil
 	}
-	return map[string]any{"@value": v}, nil
+	return xval{kind: xValue, value: v}, nil
 }
 
 // node expands a JSON object that is to be a node object.
-func (x *compiledExpander) node(a *activeContext, prop string, e map[string]any, typeScoped *activeContext) (any, error) {
+func (x *compiledExpander) node(a *activeContext, prop string, e map[string]any, typeScoped *activeContext) (*xnode, error) {
 	var scoped *compiledTerm
 	if t := a.terms[prop]; t != nil && t.hasCtx && t.ctx != nil {
 		scoped = t
@@ -631,6 +733,8 @@ func (x *compiledExpander) node(a *activeContext, prop string, e map[string]any,
 		}
 	}
 	typeScoped = a
+	// The expanded keys, computed once: type-scoped contexts may change them, so those
+	// after the @type key are expanded again below.
 	typeKey := ""
 	for _, k := range keys {
 		p, err := a.expandIRI(k, false, true)
@@ -668,7 +772,7 @@ func (x *compiledExpander) node(a *activeContext, prop string, e map[string]any,
 			}
 		}
 	}
-	result := make(map[string]any, len(e))
+	n := &xnode{props: make([]xprop, 0, len(e))}
 	for _, k := range keys {
 		if k == "@context" {
 			continue
@@ -682,44 +786,37 @@ func (x *compiledExpander) node(a *activeContext, prop string, e map[string]any,
 			return nil, errNotCompiled // safe mode refuses the document
 		}
 		if ld.IsKeyword(p) {
-			if _, dup := result[p]; dup {
-				return nil, errNotCompiled
-			}
-			switch p {
-			case "@id":
+			switch {
+			case p == "@id" && !n.hasID:
 				s, isString := value.(string)
 				if !isString {
 					return nil, errNotCompiled
 				}
-				iri, err := a.expandIRI(s, true, false)
-				if err != nil {
+				if n.id, err = a.expandIRI(s, true, false); err != nil {
 					return nil, err
 				}
-				result["@id"] = iri
-			case "@type":
-				var types []any // nil for an empty array, as the processor leaves it
+				n.hasID = true
+			case p == "@type" && !n.hasTypes:
 				switch v := value.(type) {
 				case string:
-					types = []any{v}
+					n.types = []any{v}
 				case []any:
 					for _, t := range v {
 						s, isString := t.(string)
 						if !isString {
 							return nil, errNotCompiled
 						}
-						types = append(types, s)
+						n.types = append(n.types, s)
 					}
 				default:
 					return nil, errNotCompiled
 				}
-				for i, t := range types {
-					iri, err := typeScoped.expandIRI(t.(string), true, true)
-					if err != nil {
+				for i, t := range n.types {
+					if n.types[i], err = typeScoped.expandIRI(t.(string), true, true); err != nil {
 						return nil, err
 					}
-					types[i] = iri
 				}
-				result["@type"] = types
+				n.hasTypes = true
 			default:
 				return nil, errNotCompiled
 			}
@@ -732,48 +829,148 @@ func (x *compiledExpander) node(a *activeContext, prop string, e map[string]any,
 				return nil, err
 			}
 		}
-		var ev any
+		var vals []xval
 		if t != nil && t.typ == "@json" {
-			ev = map[string]any{"@type": "@json", "@value": value}
-		} else if ev, err = x.element(termCtx, k, value, nil); err != nil {
-			return nil, err
-		}
-		if ev == nil {
-			continue
+			vals = []xval{{kind: xValue, value: value, typ: "@json"}}
+		} else {
+			var present bool
+			if vals, present, err = x.element(termCtx, k, value); err != nil {
+				return nil, err
+			}
+			if !present {
+				continue
+			}
 		}
 		if termCtx.terms[k].hasContainer("@graph") {
-			var evs []any
-			if l, isList := ev.([]any); isList {
-				evs = l
-			} else {
-				evs = []any{ev}
+			for i, v := range vals {
+				vals[i] = xval{kind: xGraph, graph: []xval{v}}
 			}
-			wrapped := make([]any, len(evs))
-			for i, v := range evs {
-				g, isList := v.([]any)
-				if !isList {
-					g = []any{v}
-				}
-				wrapped[i] = map[string]any{"@graph": g}
-			}
-			ev = wrapped
 		}
-		list, _ := result[p].([]any)
-		if l, isList := ev.([]any); isList {
-			list = append(list, l...)
+		n.props = append(n.props, xprop{iri: p, vals: vals})
+	}
+	// Values of keys that expand to one IRI are concatenated in key order.
+	slices.SortStableFunc(n.props, func(p, q xprop) int { return strings.Compare(p.iri, q.iri) })
+	merged := n.props[:0]
+	for _, p := range n.props {
+		if l := len(merged); l > 0 && merged[l-1].iri == p.iri {
+			merged[l-1].vals = append(slices.Clip(merged[l-1].vals), p.vals...)
+			continue
+		}
+		merged = append(merged, p)
+	}
+	n.props = merged
+	return n, nil
+}
+
+// xnode writes the statements of n in graph g, as node does for the expanded node, after
+// expandedChecker's checks of its @id, types and properties.
+func (w *rdfWriter) xnode(n *xnode, g Term) (Term, error) {
+	var subj Term
+	if n.hasID {
+		if !strings.HasPrefix(n.id, "_:") && checkIRI(n.id) != nil {
+			return subj, errNotCompiled
+		}
+		subj = w.ref(n.id)
+	} else {
+		subj = w.blank()
+	}
+	for _, t := range n.types {
+		s := t.(string)
+		if !strings.HasPrefix(s, "_:") && checkIRI(s) != nil {
+			return subj, errNotCompiled
+		}
+		if err := w.emit(subj, Term{Kind: TermIRI, Value: rdfType}, w.ref(s), g); err != nil {
+			return subj, err
+		}
+	}
+	for _, p := range n.props {
+		if strings.HasPrefix(p.iri, "_:") || checkIRI(p.iri) != nil {
+			return subj, errNotCompiled
+		}
+		pred := Term{Kind: TermIRI, Value: p.iri}
+		for _, v := range p.vals {
+			o, err := w.xobject(v, g)
+			if err != nil {
+				return subj, err
+			}
+			if err := w.emit(subj, pred, o, g); err != nil {
+				return subj, err
+			}
+		}
+	}
+	return subj, nil
+}
+
+// xobject converts a property value, as object does.
+func (w *rdfWriter) xobject(v xval, g Term) (Term, error) {
+	switch v.kind {
+	case xValue:
+		return compiledLiteral(v)
+	case xNode:
+		return w.xnode(v.node, g)
+	}
+	// A graph object: a blank node naming the graph of its node objects.
+	subj := w.blank()
+	for _, it := range v.graph {
+		if it.kind == xValue {
+			if _, err := compiledLiteral(it); err != nil { // checked, not written
+				return subj, err
+			}
+			continue
+		}
+		if it.kind != xNode {
+			return subj, errNotCompiled
+		}
+		if _, err := w.xnode(it.node, subj); err != nil {
+			return subj, err
+		}
+	}
+	return subj, nil
+}
+
+// compiledLiteral makes the checks of expandedChecker.valueIssue on a value object and
+// converts it as literal does.
+func compiledLiteral(v xval) (Term, error) {
+	if v.typ == "@json" {
+		b, err := jcs.Canonicalize(v.value)
+		if err != nil {
+			return Term{}, errNotCompiled
+		}
+		return Term{Kind: TermLiteral, Value: string(b), Datatype: rdfJSON}, nil
+	}
+	if v.typ != "" && checkIRI(v.typ) != nil {
+		return Term{}, errNotCompiled
+	}
+	t := Term{Kind: TermLiteral, Datatype: v.typ}
+	switch val := v.value.(type) {
+	case string:
+		t.Value = val
+		if t.Datatype == "" {
+			t.Datatype = XSDString
+		}
+	case bool:
+		t.Value = strconv.FormatBool(val)
+		if t.Datatype == "" {
+			t.Datatype = xsdBoolean
+		}
+	case json.Number:
+		f, err := val.Float64()
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || (f == math.Trunc(f) && math.Abs(f) > 1<<53) {
+			return Term{}, errNotCompiled
+		}
+		if f != math.Trunc(f) || v.typ == xsdDouble || math.Abs(f) >= 1e21 {
+			t.Value = ld.GetCanonicalDouble(f)
+			if t.Datatype == "" {
+				t.Datatype = xsdDouble
+			}
 		} else {
-			list = append(list, ev)
+			t.Value = strconv.FormatInt(int64(f), 10)
+			if t.Datatype == "" {
+				t.Datatype = xsdInteger
+			}
 		}
-		if list == nil {
-			list = []any{}
-		}
-		result[p] = list
+	default:
+		return Term{}, errNotCompiled
 	}
-	if prop == "" {
-		_, hasID := result["@id"]
-		if len(result) == 0 || (hasID && len(result) == 1) {
-			return nil, nil
-		}
-	}
-	return result, nil
+	return t, nil
 }

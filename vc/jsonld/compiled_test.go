@@ -65,7 +65,32 @@ func bothPaths(t testing.TB, c *Contexts, doc []byte, opts Options) (general, fa
 	})
 	if errors.Is(fast.err, errNotCompiled) || (fast.expanded == nil && fast.err != nil) {
 		// Gave up, or the document failed the checks both paths share.
+		fast = pathResult{}
+	}
+	// ToRDF converts on the compiled path without building the expanded document: it
+	// must agree with Expand's compiled path on whether it handles the document, and give
+	// the same quads.
+	var direct pathResult
+	if v, err := decodeDocument(context.Background(), doc, c, opts); err == nil {
+		if quads, ok := compiledToRDF(c, v); ok {
+			direct.raw = SerializeNQuads(quads)
+			if cz, err := Canonicalize(context.Background(), quads, CanonOptions{}); err == nil {
+				direct.nquads = cz.NQuads()
+			}
+		} else {
+			direct.err = errNotCompiled
+		}
+	}
+	if fast.expanded == nil {
+		if direct.raw != nil {
+			t.Errorf("compiledToRDF handles a document compiledExpand does not: %.200s", doc)
+		}
 		return general, pathResult{}, false
+	}
+	if direct.err != nil {
+		t.Errorf("compiledExpand handles a document compiledToRDF does not: %.200s", doc)
+	} else if !bytes.Equal(direct.raw, fast.raw) || !bytes.Equal(direct.nquads, fast.nquads) {
+		t.Errorf("compiledToRDF and expandedToRDF of compiledExpand differ:\n%s\n%s", direct.raw, fast.raw)
 	}
 	return general, fast, true
 }

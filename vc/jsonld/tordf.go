@@ -61,7 +61,19 @@ func ToRDF(ctx context.Context, doc []byte, c *Contexts, opts Options) ([]Quad, 
 }
 
 func toRDF(ctx context.Context, doc []byte, c *Contexts, opts Options, hook loaderHook) ([]Quad, error) {
-	expanded, err := expand(ctx, doc, c, opts, hook)
+	v, err := decodeDocument(ctx, doc, c, opts)
+	if err != nil {
+		return nil, err
+	}
+	if hook == nil {
+		if quads, ok := compiledToRDF(c, v); ok {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("jsonld: %w", err)
+			}
+			return quads, nil
+		}
+	}
+	expanded, err := expandChecked(ctx, v, c, hook)
 	if err != nil {
 		return nil, err
 	}
