@@ -27,6 +27,9 @@ var rules = map[string][]string{
 	"internal/jsonx":     {"internal/errs"},
 	"internal/jcs":       {"internal/errs"},
 	"internal/netguard":  {"internal/errs"},
+	// internal/bbs is the one home of the pairing libraries (DESIGN.md §7): circl for
+	// the secret-dependent steps, gnark-crypto for verification.
+	"internal/bbs": {"internal/errs", "github.com/cloudflare/circl", "github.com/consensys/gnark-crypto"},
 	// internal/jose sits above keys: it signs with keys.Signer and verifies through
 	// keys.Verify, so the key, not the token, fixes the algorithm.
 	"internal/jose": {"internal/errs", "internal/jsonx", "keys"},
@@ -44,6 +47,9 @@ var rules = map[string][]string{
 	// DID methods.
 	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose", "vc/sdjwt", "vc/dataintegrity", "vc/status", "vc/jsonld", "internal/jose"},
 	"presentation": {"did", "keys", "vc", "pex/dcql"},
+	// presentation/openid4vp speaks OpenID4VP over HTTP through the network guard,
+	// with our JOSE layer for request objects and encrypted responses.
+	"presentation/openid4vp": {"internal/errs", "internal/jsonx", "internal/jose", "internal/netguard", "did", "did/key", "did/jwk", "keys", "vc", "pex/dcql", "presentation"},
 	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
 	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "internal/claimpath", "internal/netguard", "keys"},
 	"vc/status":    {"internal/errs", "internal/jsonx", "internal/netguard"},
@@ -61,6 +67,9 @@ var rules = map[string][]string{
 	"pex/dcql": {"internal/errs", "internal/jsonx", "internal/claimpath"},
 	// pex evaluates RFC 9535 JSONPath and JSON Schema filters (DESIGN.md §7).
 	"pex": {"internal/errs", "internal/jsonx", "github.com/theory/jsonpath", "github.com/santhosh-tekuri/jsonschema/v6"},
+
+	// cmd/credence is a program (exported API only) that also reads YAML credentials.
+	"cmd/credence": {"keys", "did", "did/key", "did/jwk", "did/peer", "did/web", "did/universal", "vc", "vc/sdjwt", "vc/status", "presentation", "pex", "pex/dcql", "go.yaml.in/yaml/v3"},
 }
 
 // programs may use the exported API only.
