@@ -26,7 +26,7 @@ func (v *Validator) compile(ctx context.Context, id string, doc any) (*jsonschem
 	if err := c.AddResource(id, doc); err != nil {
 		return nil, fmt.Errorf("schema: %s: %v: %w", id, err, ErrUnsupportedSchema)
 	}
-	s, err := c.Compile(id)
+	s, err := compileSafely(c, id)
 	if err != nil {
 		if l.err != nil {
 			return nil, fmt.Errorf("schema: %s: %w", id, l.err)
@@ -37,6 +37,16 @@ func (v *Validator) compile(ctx context.Context, id string, doc any) (*jsonschem
 		return nil, fmt.Errorf("schema: %s: evaluating one value may take more than %d subschema evaluations: %w", id, v.opts.MaxExpansion, ErrTooLarge)
 	}
 	return s, nil
+}
+
+// compileSafely compiles, turning a panic of the library into an error.
+func compileSafely(c *jsonschema.Compiler, id string) (s *jsonschema.Schema, err error) {
+	defer func() {
+		if recover() != nil {
+			s, err = nil, fmt.Errorf("compiler failed: %w", ErrUnsupportedSchema)
+		}
+	}()
+	return c.Compile(id)
 }
 
 // refLoader loads the resources that $ref names: registered schemas, and with
@@ -89,8 +99,15 @@ func (l *refLoader) load(u string) (any, error) {
 // validate evaluates inst against s and turns a failure into a *ValidationError that
 // names keywords and locations but never the instance's values: the library's own
 // messages quote them.
-func validate(s *jsonschema.Schema, inst any, id string) error {
-	err := s.Validate(inst)
+func validate(s *jsonschema.Schema, inst any, id string) (err error) {
+	defer func() {
+		// The library has panicked on inputs it did not expect (numbers it cannot
+		// parse); whatever remains is a refusal, never a crash of the verifier.
+		if recover() != nil {
+			err = fmt.Errorf("schema: %s: evaluation failed: %w", id, ErrUnsupportedSchema)
+		}
+	}()
+	err = s.Validate(inst)
 	if err == nil {
 		return nil
 	}

@@ -93,7 +93,14 @@ func decodeSchema(schema []byte, maxBytes, maxDepth int) (any, error) {
 	if len(schema) > maxBytes {
 		return nil, fmt.Errorf("schema of %d bytes exceeds the limit of %d: %w", len(schema), maxBytes, ErrTooLarge)
 	}
-	return jsonx.Decode(schema, jsonx.Limits{MaxBytes: maxBytes, MaxDepth: maxDepth})
+	doc, err := jsonx.Decode(schema, jsonx.Limits{MaxBytes: maxBytes, MaxDepth: maxDepth})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNumbers(doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }
 
 // The $schema values of the dialects this package evaluates (VC JSON Schema §3 requires

@@ -93,8 +93,9 @@ type Options struct {
 type Validator struct {
 	opts     Options
 	reg      *Registry
-	compiled *cache // key: kind, id and SHA-256 of the source → *jsonschema.Schema
-	fetched  *cache // key: URL → []byte
+	regKeys  map[string]string // cache keys of the registered schemas, computed once
+	compiled *cache            // key: kind, id and SHA-256 of the source → *jsonschema.Schema
+	fetched  *cache            // key: URL → []byte
 }
 
 // NewValidator returns a Validator for opts; negative limits are ErrInvalidOptions.
@@ -123,7 +124,11 @@ func NewValidator(opts Options) (*Validator, error) {
 	}
 	reg := opts.Registry.clone()
 	opts.Registry = nil
-	return &Validator{opts: opts, reg: reg, compiled: newCache(opts.CacheSize), fetched: newCache(opts.CacheSize)}, nil
+	keys := make(map[string]string, len(reg.schemas))
+	for u, body := range reg.schemas {
+		keys[u] = cacheKey("s", u, body)
+	}
+	return &Validator{opts: opts, reg: reg, regKeys: keys, compiled: newCache(opts.CacheSize), fetched: newCache(opts.CacheSize)}, nil
 }
 
 // Validate checks credential, a VCDM credential as JSON (for a secured credential: the
@@ -150,8 +155,11 @@ func (v *Validator) Validate(ctx context.Context, credential []byte) error {
 		return fmt.Errorf("schema: credential is not a JSON object: %w", ErrMalformed)
 	}
 	list, err := entriesOf(doc, v.opts.MaxEntries)
-	if err != nil {
+	if err != nil || list == nil {
 		return err
+	}
+	if err := checkNumbers(inst); err != nil {
+		return fmt.Errorf("schema: credential: %w", err)
 	}
 	for _, e := range list {
 		if err := ctx.Err(); err != nil {
@@ -183,16 +191,17 @@ func (v *Validator) limits(maxBytes int) jsonx.Limits {
 // jsonSchema returns the compiled schema of a JsonSchema entry.
 func (v *Validator) jsonSchema(ctx context.Context, e Entry) (*jsonschema.Schema, error) {
 	body, ok := v.reg.schemas[e.ID]
+	key := v.regKeys[e.ID]
 	if !ok {
 		var err error
 		if body, err = v.fetch(ctx, e.ID, acceptSchema); err != nil {
 			return nil, err
 		}
+		key = cacheKey("s", e.ID, body)
 	}
 	if err := checkIntegrity(e, body); err != nil {
 		return nil, err
 	}
-	key := cacheKey("s", e.ID, body)
 	if s, ok := v.compiled.get(key, time.Time{}); ok {
 		return s.(*jsonschema.Schema), nil
 	}
@@ -287,6 +296,9 @@ func schemaFromCredential(verified []byte, id string, lim jsonx.Limits) (any, er
 	doc, ok := subj["jsonSchema"].(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("schema: schema credential %s: credentialSubject.jsonSchema is not an object: %w", id, ErrMalformed)
+	}
+	if err := checkNumbers(doc); err != nil {
+		return nil, fmt.Errorf("schema: schema credential %s: %w", id, err)
 	}
 	return doc, nil
 }

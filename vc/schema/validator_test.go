@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,6 +193,9 @@ func TestRegistryAdd(t *testing.T) {
 		{"oversized", emailURL, big, ErrTooLarge},
 		{"duplicate member", emailURL, []byte(`{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","type":"string"}`), ErrMalformed},
 		{"too deep", emailURL, []byte(`{"$schema":"https://json-schema.org/draft/2020-12/schema","x":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`), ErrTooDeep},
+		{"huge exponent", emailURL, []byte(`{"$schema":"https://json-schema.org/draft/2020-12/schema","maximum":1e9999999}`), ErrTooLarge},
+		{"tiny multipleOf", emailURL, []byte(`{"$schema":"https://json-schema.org/draft/2020-12/schema","multipleOf":1e-9999999}`), ErrTooLarge},
+		{"long number", emailURL, []byte(`{"$schema":"https://json-schema.org/draft/2020-12/schema","maximum":1` + strings.Repeat("0", 500) + `}`), ErrTooLarge},
 		{"relative URL", "schemas/email.json", readTestdata(t, "schemas/email-2020-12.json"), ErrInvalidOptions},
 		{"URL with fragment", emailURL + "#x", readTestdata(t, "schemas/email-2020-12.json"), ErrInvalidOptions},
 	}
@@ -378,9 +382,57 @@ func TestNewValidatorOptions(t *testing.T) {
 	if err := v.Validate(context.Background(), []byte(`{"type":["VerifiableCredential"]}`)); err != nil {
 		t.Errorf("no credentialSchema: %v", err)
 	}
+	// A number the evaluator cannot hold is refused before evaluation.
+	pv, err := NewValidator(Options{Registry: registry(t, personSchemas)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred := strings.Replace(string(readTestdata(t, "credentials/person-ok.json")), `"age": 42`, `"age": 4e9999999`, 1)
+	if err := pv.Validate(context.Background(), []byte(cred)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("huge number in the credential: got %v, want ErrTooLarge", err)
+	}
 	for _, bad := range []string{`[]`, `{"credentialSchema":[]}`, `{"a":1,"a":2}`, `{"credentialSchema":{"id":"x","type":"JsonSchema"}}`} {
 		if err := v.Validate(context.Background(), []byte(bad)); !errors.Is(err, ErrMalformed) {
 			t.Errorf("Validate(%s): got %v, want ErrMalformed", bad, err)
 		}
 	}
+}
+
+// One Validator serves many goroutines; the caches stay within CacheSize.
+func TestConcurrentValidate(t *testing.T) {
+	f := &syncFetcher{inner: &mapFetcher{bodies: map[string][]byte{emailURL: readTestdata(t, "schemas/email-2020-12.json")}}}
+	v, err := NewValidator(Options{Registry: registry(t, personSchemas), Fetch: f, CacheSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := []struct {
+		file string
+		want error
+	}{{"person-ok.json", nil}, {"email-ok.json", nil}, {"person-enum.json", ErrSchemaValidation}, {"email-not-email.json", ErrSchemaValidation}}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 20 {
+				c := creds[(i+j)%len(creds)]
+				if err := v.Validate(t.Context(), readTestdata(t, "credentials/"+c.file)); !errors.Is(err, c.want) || (c.want == nil) != (err == nil) {
+					t.Errorf("%s: got %v, want %v", c.file, err, c.want)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := v.compiled.len(); n > 1 {
+		t.Errorf("%d compiled schemas kept, want at most 1", n)
+	}
+}
+
+type syncFetcher struct {
+	mu    sync.Mutex
+	inner *mapFetcher
+}
+
+func (f *syncFetcher) Fetch(ctx context.Context, url, accept string) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.inner.Fetch(ctx, url, accept)
 }
