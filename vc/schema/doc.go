@@ -16,7 +16,11 @@
 //	err = v.Validate(ctx, credentialJSON) // *ValidationError wrapping ErrSchemaValidation
 //
 // Schemas may be JSON Schema 2020-12 (which the specification requires), 2019-09 or
-// draft-07, named by their $schema, which must be present. format is an assertion. A
+// draft-07, named by their $schema, which must be present (VC JSON Schema §4: schemas
+// without it must not be processed; other dialects are the specification's Indeterminate
+// outcome, ErrUnsupportedSchema). $id is not required: the specification asks schema
+// authors for it, and it is used as the base of relative references when present. format
+// is an assertion. A
 // schema credential is verified by the caller's callback, because only the caller knows
 // how to verify credentials and whom to trust for schemas; then its own type, id,
 // credentialSchema and credentialSubject.type are checked, and its jsonSchema is used.

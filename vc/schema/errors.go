@@ -32,8 +32,9 @@ var (
 	// well-formed: strict JSON, members of the right types, an id that is a URL.
 	ErrMalformed = errs.ErrMalformed
 	// ErrTooLarge: a schema over MaxSchemaBytes, a credential over MaxCredentialBytes, too
-	// many credentialSchema entries or references, or a schema whose evaluation could
-	// expand past MaxExpansion.
+	// many credentialSchema entries or references, a schema whose evaluation could
+	// expand past MaxExpansion, or a number literal too long or with too large an exponent
+	// (over 400 characters, beyond ±1000) to be evaluated exactly.
 	ErrTooLarge = errs.ErrTooLarge
 	// ErrTooDeep: JSON nested more deeply than MaxDepth.
 	ErrTooDeep = errs.ErrTooDeep
