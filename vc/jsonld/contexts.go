@@ -64,7 +64,9 @@ var embeddedContexts = [...]embeddedContext{
 //
 // The zero value is an empty registry, ready for [Contexts.Add]; [DefaultContexts] returns
 // one holding the embedded documents. A Contexts is safe for concurrent use; build it once
-// and share it, since registering parses the documents.
+// and share it, since registering parses the documents and the registry keeps the contexts
+// it has processed for the compiled expansion path (see the package documentation), at
+// most 4096 of them.
 type Contexts struct {
 	mu   sync.RWMutex
 	docs map[string]*contextDoc

@@ -172,6 +172,11 @@ func decodeDocument(ctx context.Context, doc []byte, c *Contexts, opts Options) 
 		w.maxObjects = DefaultMaxObjects
 	}
 	if err := w.value(m); err != nil {
+		// Walk again in member order, so that the error reported is the first one.
+		w2 := documentWalker{reg: w.reg, inline: w.inline, maxObjects: w.maxObjects, sorted: true}
+		if err2 := w2.value(m); err2 != nil {
+			return nil, err2
+		}
 		return nil, err
 	}
 	return m, nil
@@ -198,10 +203,23 @@ type documentWalker struct {
 	maxObjects int
 	objects    int
 	path       []string
+	sorted     bool // visit members in order (else in map order, which is faster)
 }
 
 func (w *documentWalker) pointer(extra ...string) string {
 	return jsonPointer(append(slices.Clip(w.path), extra...))
+}
+
+func (w *documentWalker) member(k string, v any) error {
+	w.path = append(w.path, k)
+	var err error
+	if k == "@context" {
+		err = w.context(v)
+	} else {
+		err = w.value(v)
+	}
+	w.path = w.path[:len(w.path)-1]
+	return err
 }
 
 func (w *documentWalker) value(v any) error {
@@ -210,16 +228,16 @@ func (w *documentWalker) value(v any) error {
 		if w.objects++; w.objects > w.maxObjects {
 			return fmt.Errorf("jsonld: document has more than %d objects: %w", w.maxObjects, errs.ErrTooLarge)
 		}
-		for _, k := range sortedKeys(v) {
-			w.path = append(w.path, k)
-			var err error
-			if k == "@context" {
-				err = w.context(v[k])
-			} else {
-				err = w.value(v[k])
+		if !w.sorted {
+			for k, e := range v {
+				if err := w.member(k, e); err != nil {
+					return err
+				}
 			}
-			w.path = w.path[:len(w.path)-1]
-			if err != nil {
+			return nil
+		}
+		for _, k := range sortedKeys(v) {
+			if err := w.member(k, v[k]); err != nil {
 				return err
 			}
 		}
