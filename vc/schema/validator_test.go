@@ -436,3 +436,111 @@ func (f *syncFetcher) Fetch(ctx context.Context, url, accept string) ([]byte, er
 	defer f.mu.Unlock()
 	return f.inner.Fetch(ctx, url, accept)
 }
+
+func TestSchemaCredentialDigest(t *testing.T) {
+	signer := newTestSigner()
+	raw := signer.sign(readTestdata(t, "credentials/schema-credential.json"))
+	sum := sha512.Sum384(raw)
+	other := sha512.Sum384([]byte("other"))
+	for _, tt := range []struct {
+		name   string
+		digest []byte
+		want   error
+	}{{"match", sum[:], nil}, {"mismatch", other[:], ErrInvalidDigest}} {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := NewRegistry()
+			if err := reg.AddCredential(scURL, raw); err != nil {
+				t.Fatal(err)
+			}
+			v, err := NewValidator(Options{Registry: reg, VerifyCredential: signer.verify})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cred := strings.Replace(string(readTestdata(t, "credentials/sc-ok.json")), `"type": "JsonSchemaCredential"`,
+				`"type": "JsonSchemaCredential", "digestSRI": "sha384-`+base64.StdEncoding.EncodeToString(tt.digest)+`"`, 1)
+			err = v.Validate(t.Context(), []byte(cred))
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLimits(t *testing.T) {
+	// person.json references name.json: one referenced resource.
+	v, err := NewValidator(Options{Registry: registry(t, personSchemas), MaxReferences: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Validate(t.Context(), readTestdata(t, "credentials/person-ok.json")); err != nil {
+		t.Errorf("one reference within a limit of 1: %v", err)
+	}
+	subj := `{"$id":"https://example.com/schemas/s.json","$schema":"https://json-schema.org/draft/2020-12/schema","allOf":[{"$ref":"a.json"},{"$ref":"b.json"}]}`
+	leaf := `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object"}`
+	reg := NewRegistry()
+	for u, s := range map[string]string{"https://example.com/schemas/s.json": subj, "https://example.com/schemas/a.json": leaf, "https://example.com/schemas/b.json": leaf} {
+		if err := reg.Add(u, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v, err = NewValidator(Options{Registry: reg, MaxReferences: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred := []byte(`{"credentialSchema":{"id":"https://example.com/schemas/s.json","type":"JsonSchema"}}`)
+	if err := v.Validate(t.Context(), cred); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("two references, limit 1: got %v, want ErrTooLarge", err)
+	}
+	// Entries.
+	v, err = NewValidator(Options{MaxEntries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := []byte(`{"credentialSchema":[{"id":"urn:a","type":"JsonSchema"},{"id":"urn:b","type":"JsonSchema"}]}`)
+	if err := v.Validate(t.Context(), two); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("two entries, limit 1: got %v, want ErrTooLarge", err)
+	}
+	// A lower expansion limit refuses what the default accepts.
+	v, err = NewValidator(Options{Registry: registry(t, personSchemas), MaxExpansion: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Validate(t.Context(), readTestdata(t, "credentials/person-ok.json")); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("MaxExpansion 1: got %v, want ErrTooLarge", err)
+	}
+	// A canceled context stops before any schema is used.
+	v, err = NewValidator(Options{Registry: registry(t, personSchemas)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := v.Validate(ctx, readTestdata(t, "credentials/person-ok.json")); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled: got %v, want context.Canceled", err)
+	}
+}
+
+func TestExpansion(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		max  int // expected bound, exact for these schemas
+	}{
+		{"email-2020-12.json", 1},
+		{"person.json", 2}, // credentialSubject.name: the $ref and its target
+		{"tree.json", 2},
+		{"amplify.json", DefaultMaxExpansion + 1}, // 2^14, cut off past the limit
+	} {
+		reg := registry(t, map[string]string{"https://example.com/x.json": tt.file, nameURL: "name.json"})
+		v, err := NewValidator(Options{Registry: reg, MaxExpansion: 1 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := v.jsonSchema(t.Context(), Entry{ID: "https://example.com/x.json", Kind: KindJSONSchema})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.file, err)
+		}
+		if got := expansion(s, DefaultMaxDepth, DefaultMaxExpansion); got != tt.max {
+			t.Errorf("%s: expansion %d, want %d", tt.file, got, tt.max)
+		}
+	}
+}
