@@ -91,7 +91,7 @@ func ParseSubmission(data []byte) (*Submission, error) {
 	if !ok {
 		return nil, malformed("submission is not an object")
 	}
-	s := &Submission{}
+	s := &Submission{DescriptorMap: []DescriptorMapping{}} // marshals as [] when empty
 	if s.ID, ok = obj["id"].(string); !ok || s.ID == "" {
 		return nil, malformed("id must be a non-empty string")
 	}
