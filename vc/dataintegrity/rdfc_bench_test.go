@@ -32,7 +32,7 @@ func jsonLDCanon(c *jsonld.Contexts) Canonicalizer {
 
 // rdfcBenchSetup signs benchCredential with eddsa-rdfc-2022 and returns what verifying
 // it takes.
-func rdfcBenchSetup(b *testing.B) (testKey, Canonicalizer, []byte, VerifyOptions) {
+func rdfcBenchSetup(b testing.TB) (testKey, Canonicalizer, []byte, VerifyOptions) {
 	k := newTestKey(b, keys.Ed25519, 9)
 	canon := jsonLDCanon(jsonld.DefaultContexts())
 	signed, err := Sign(context.Background(), []byte(benchCredential), k.signer, ProofOptions{

@@ -12,7 +12,7 @@ import (
 // typicalInputs returns what an eddsa-rdfc-2022 verifier of a typical VCDM 2.0 credential
 // (testdata/typical-credential.json, the credential of the vc/dataintegrity benchmarks)
 // converts to RDF: the credential and its proof configuration.
-func typicalInputs(b *testing.B) [2][]byte {
+func typicalInputs(b testing.TB) [2][]byte {
 	b.Helper()
 	doc := readFile(b, "testdata/typical-credential.json")
 	var m map[string]any
