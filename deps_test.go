@@ -34,7 +34,8 @@ var rules = map[string][]string{
 	// keys.Verify, so the key, not the token, fixes the algorithm.
 	"internal/jose": {"internal/errs", "internal/jsonx", "keys"},
 
-	"keys": join([]string{"internal/errs", "internal/jsonx"}, multiformats, curves),
+	// keys holds BLS12-381 G2 keys for BBS through internal/bbs, never a pairing library.
+	"keys": join([]string{"internal/errs", "internal/jsonx", "internal/bbs"}, multiformats, curves),
 
 	"did":           {"internal/errs", "internal/jsonx", "keys"},
 	"did/key":       join([]string{"internal/errs", "did", "keys"}, multiformats),

@@ -122,6 +122,14 @@ var (
 	ErrTypeMetadata             = errors.New("credence: SD-JWT VC type metadata not satisfied")
 )
 
+// OpenID4VP.
+var (
+	ErrUntrustedVerifier = errors.New("credence: verifier not authenticated")
+	ErrConsentDenied     = errors.New("credence: consent denied")
+	ErrPending           = errors.New("credence: no response yet")
+	ErrRejected          = errors.New("credence: rejected by the other party")
+)
+
 // Canonicalization.
 var (
 	ErrCanonicalizationLimit = errors.New("credence: canonicalization work limit exceeded")
