@@ -13,7 +13,7 @@ var (
 	// ErrInvalidKey: the key is well-formed but not a valid key (off-curve point, bad length,
 	// contradictory members).
 	ErrInvalidKey = errs.ErrInvalidKey
-	// ErrUnsupportedKeyType: a key type outside policy (RSA, HMAC "oct", P-521, BLS12-381 for now).
+	// ErrUnsupportedKeyType: a key type outside policy (RSA, HMAC "oct", P-521, BLS12-381 G1 and G1+G2).
 	ErrUnsupportedKeyType = errs.ErrUnsupportedKeyType
 	// ErrPrivateKeyMaterial: private members where a public key was expected.
 	ErrPrivateKeyMaterial = errs.ErrPrivateKeyMaterial

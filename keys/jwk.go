@@ -40,7 +40,8 @@ type rawJWK struct {
 }
 
 // ParseJWK parses a public JWK (RFC 7517, RFC 8037): EC keys on P-256, P-384 and
-// secp256k1, OKP keys Ed25519 and X25519. Points are checked to be on their curve and
+// secp256k1, OKP keys Ed25519 and X25519, and EC keys on BLS12381G2
+// (draft-ietf-cose-bls-key-representations: x and y, 96 bytes each) for BBS. Points are checked to be on their curve and
 // coordinates to have the exact length. A JWK with private members is
 // ErrPrivateKeyMaterial; RSA, "oct", P-521 and other curves are ErrUnsupportedKeyType;
 // an "alg" that does not belong to the key is ErrAlgorithmKeyMismatch.
@@ -219,6 +220,8 @@ func (raw *rawJWK) publicKey() (crypto.PublicKey, error) {
 		var size int
 		var curve elliptic.Curve
 		switch raw.crv {
+		case "BLS12381G2":
+			return parseBLS12381G2JWK(x, y)
 		case "P-256":
 			size, curve = 32, elliptic.P256()
 		case "P-384":
@@ -309,6 +312,9 @@ func toJWK(pub crypto.PublicKey) (*jwkJSON, error) {
 	case *Secp256k1PublicKey:
 		b := k.Uncompressed()
 		return &jwkJSON{Crv: "secp256k1", Kty: "EC", X: b64.EncodeToString(b[1:33]), Y: b64.EncodeToString(b[33:])}, nil
+	case *BLS12381G2PublicKey:
+		x, y := bls12381G2JWK(k)
+		return &jwkJSON{Crv: "BLS12381G2", Kty: "EC", X: b64.EncodeToString(x), Y: b64.EncodeToString(y)}, nil
 	}
 	return nil, fmt.Errorf("keys: public key of type %T: %w", pub, ErrUnsupportedKeyType)
 }

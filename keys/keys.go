@@ -30,10 +30,12 @@ const (
 	P384      KeyType = "p384"
 	Secp256k1 KeyType = "secp256k1"
 	X25519    KeyType = "x25519" // key agreement only; never signs
+	// BLS12381G2 is declared in bls12381.go: BBS keys, which never sign JOSE.
 )
 
 // TypeOf reports the KeyType of a public key: *ecdsa.PublicKey on P-256 or P-384,
-// ed25519.PublicKey, *ecdh.PublicKey on X25519, or *Secp256k1PublicKey.
+// ed25519.PublicKey, *ecdh.PublicKey on X25519, *Secp256k1PublicKey, or
+// *BLS12381G2PublicKey.
 func TypeOf(pub crypto.PublicKey) (KeyType, error) {
 	switch k := pub.(type) {
 	case ed25519.PublicKey:
@@ -70,13 +72,19 @@ func TypeOf(pub crypto.PublicKey) (KeyType, error) {
 			return "", fmt.Errorf("keys: nil key: %w", ErrInvalidKey)
 		}
 		return Secp256k1, nil
+	case *BLS12381G2PublicKey:
+		if k == nil || k.k == nil {
+			return "", fmt.Errorf("keys: nil key: %w", ErrInvalidKey)
+		}
+		return BLS12381G2, nil
 	}
 	return "", fmt.Errorf("keys: public key of type %T: %w", pub, ErrUnsupportedKeyType)
 }
 
 // Algorithm returns the one signature algorithm pub is used with. The key, never a
 // token header, decides the algorithm: Ed25519 is EdDSA, P-256 is ES256, P-384 is ES384,
-// secp256k1 is ES256K. X25519 keys do not sign and give ErrUnsupportedKeyType.
+// secp256k1 is ES256K. X25519 keys do not sign and BLS12-381 G2 keys sign only with BBS:
+// both give ErrUnsupportedKeyType.
 func Algorithm(pub crypto.PublicKey) (string, error) {
 	kt, err := TypeOf(pub)
 	if err != nil {
@@ -91,6 +99,9 @@ func Algorithm(pub crypto.PublicKey) (string, error) {
 		return ES384, nil
 	case Secp256k1:
 		return ES256K, nil
+	}
+	if kt == BLS12381G2 {
+		return "", fmt.Errorf("keys: %s keys sign only with BBS: %w", kt, ErrUnsupportedKeyType)
 	}
 	return "", fmt.Errorf("keys: %s keys do not sign: %w", kt, ErrUnsupportedKeyType)
 }

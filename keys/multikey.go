@@ -22,8 +22,9 @@ const MaxMultikeyLength = 1024
 // ParseMultikey parses a Multikey publicKeyMultibase value (Controlled Identifiers 1.0
 // §2.2.2; the did:key encoding): base58btc multibase ("z") of a multicodec varint and the
 // key bytes. Elliptic-curve points must be SEC 1 compressed and on their curve. Private
-// key codecs are ErrPrivateKeyMaterial; codecs outside policy (RSA, P-521, BLS12-381,
-// ...) are ErrUnsupportedKeyType.
+// key codecs are ErrPrivateKeyMaterial. BLS12-381 G2 keys (bls12_381-g2-pub, for BBS)
+// are *BLS12381G2PublicKey, checked to be in G2; codecs outside policy (RSA, P-521,
+// BLS12-381 G1 and G1+G2, ...) are ErrUnsupportedKeyType.
 func ParseMultikey(s string) (crypto.PublicKey, error) {
 	code, key, err := DecodeMultikey(s)
 	if err != nil {
@@ -55,6 +56,12 @@ func ParseMultikey(s string) (crypto.PublicKey, error) {
 		return decompressNIST(elliptic.P256(), key)
 	case multicodec.P384Pub:
 		return decompressNIST(elliptic.P384(), key)
+	case multicodec.Bls12_381G2Pub:
+		k, err := ParseBLS12381G2PublicKey(key)
+		if err != nil {
+			return nil, err
+		}
+		return k, nil
 	}
 	return nil, fmt.Errorf("keys: multikey codec %v: %w", code, ErrUnsupportedKeyType)
 }
@@ -134,6 +141,8 @@ func Multikey(pub crypto.PublicKey) (string, error) {
 		return EncodeMultikey(multicodec.X25519Pub, k.Bytes()), nil
 	case *Secp256k1PublicKey:
 		return EncodeMultikey(multicodec.Secp256k1Pub, k.Compressed()), nil
+	case *BLS12381G2PublicKey:
+		return EncodeMultikey(multicodec.Bls12_381G2Pub, k.Bytes()), nil
 	case *ecdsa.PublicKey:
 		b, err := k.Bytes()
 		if err != nil {

@@ -34,8 +34,8 @@ type didKeyVector struct {
 
 // TestMultikeyDIDKeyVectors decodes the key of every did:key test vector: the
 // method-specific id is a Multikey value. In-policy keys must decode to the key the vector
-// gives (JWK or base58) and re-encode to the same string; RSA, P-521 and BLS12-381 keys
-// must be refused with ErrUnsupportedKeyType.
+// gives (JWK or base58) and re-encode to the same string; RSA, P-521 and BLS12-381 G1+G2
+// keys must be refused with ErrUnsupportedKeyType. BLS12-381 G2 keys (zUC7) are in policy.
 func TestMultikeyDIDKeyVectors(t *testing.T) {
 	var pass, refused int
 	for _, file := range []string{"ed25519-x25519.json", "secp256k1.json", "nist-curves.json", "x25519.json", "bls12381.json", "rsa.json"} {
@@ -75,7 +75,7 @@ func TestMultikeyDIDKeyVectors(t *testing.T) {
 				pub, err := keys.ParseMultikey(mk)
 				switch {
 				case strings.HasPrefix(mk, "z4MX") || strings.HasPrefix(mk, "zgg") || strings.HasPrefix(mk, "z2J9") ||
-					strings.HasPrefix(mk, "zUC7") || strings.HasPrefix(mk, "z5Tc"):
+					strings.HasPrefix(mk, "z5Tc"):
 					if !errors.Is(err, keys.ErrUnsupportedKeyType) {
 						t.Fatalf("out-of-policy key: got %v, want ErrUnsupportedKeyType", err)
 					}
@@ -152,7 +152,11 @@ func TestParseMultikey(t *testing.T) {
 		{"p256 private", keys.EncodeMultikey(multicodec.P256Priv, make([]byte, 32)), keys.ErrPrivateKeyMaterial},
 		{"rsa", keys.EncodeMultikey(multicodec.RsaPub, make([]byte, 32)), keys.ErrUnsupportedKeyType},
 		{"p521", keys.EncodeMultikey(multicodec.P521Pub, make([]byte, 67)), keys.ErrUnsupportedKeyType},
-		{"bls g2", keys.EncodeMultikey(multicodec.Bls12_381G2Pub, make([]byte, 96)), keys.ErrUnsupportedKeyType},
+		{"bls g2 not compressed", keys.EncodeMultikey(multicodec.Bls12_381G2Pub, make([]byte, 96)), keys.ErrInvalidKey},
+		{"bls g2 identity", keys.EncodeMultikey(multicodec.Bls12_381G2Pub, append([]byte{0xc0}, make([]byte, 95)...)), keys.ErrInvalidKey},
+		{"bls g2 short", keys.EncodeMultikey(multicodec.Bls12_381G2Pub, append([]byte{0xc0}, make([]byte, 47)...)), keys.ErrInvalidKey},
+		{"bls g1", keys.EncodeMultikey(multicodec.Bls12_381G1Pub, append([]byte{0xc0}, make([]byte, 47)...)), keys.ErrUnsupportedKeyType},
+		{"bls g1g2", keys.EncodeMultikey(multicodec.Bls12_381G1g2Pub, make([]byte, 144)), keys.ErrUnsupportedKeyType},
 		{"too long", "z" + strings.Repeat("1", keys.MaxMultikeyLength), keys.ErrTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

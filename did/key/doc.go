@@ -27,8 +27,9 @@
 //
 // # Security
 //
-// Only the key types that package keys accepts resolve: Ed25519, X25519, P-256, P-384 and
-// secp256k1. RSA, P-521, BLS12-381 and every other multicodec fail with the code
+// Only the key types that package keys accepts resolve: Ed25519, X25519, P-256, P-384,
+// secp256k1 and BLS12-381 G2 (the keys of BBS signatures, checked to be in G2). RSA,
+// P-521, BLS12-381 G1 and G1+G2 and every other multicodec fail with the code
 // unsupportedPublicKeyType and keys.ErrUnsupportedKeyType; private-key multicodecs fail
 // with invalidPublicKey and keys.ErrPrivateKeyMaterial. Key lengths and curve points are
 // checked before a document is built, and input longer than [MaxLength] is refused

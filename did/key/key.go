@@ -104,9 +104,10 @@ func Create(pub crypto.PublicKey) (string, error) {
 //     defined); any other version is invalidDid;
 //   - the multibase value must be base58btc ('z'); a private-key multicodec is
 //     invalidPublicKey wrapping keys.ErrPrivateKeyMaterial;
-//   - Ed25519, X25519, P-256, P-384 and secp256k1 keys are accepted; their bytes must have
-//     the length of the multicodec table (invalidPublicKeyLength) and be a valid encoding
-//     of a point (invalidPublicKey); every other multicodec (RSA, P-521, BLS12-381, ...) is
+//   - Ed25519, X25519, P-256, P-384, secp256k1 and BLS12-381 G2 (BBS) keys are accepted;
+//     their bytes must have the length of the multicodec table (invalidPublicKeyLength)
+//     and be a valid encoding of a point, in G2 for BLS12-381 (invalidPublicKey); every
+//     other multicodec (RSA, P-521, BLS12-381 G1 and G1+G2, ...) is
 //     unsupportedPublicKeyType wrapping keys.ErrUnsupportedKeyType.
 //
 // Failures are *did.ResolutionError values with a nil Resolution. ctx is not used:
@@ -173,6 +174,9 @@ var keyLengths = map[multicodec.Code]int{
 	multicodec.Ed25519Pub:   32,
 	multicodec.P256Pub:      33,
 	multicodec.P384Pub:      49,
+	// BLS12-381 G2 keys verify BBS signatures (bbs-2023); G1 and G1+G2 keys have no use
+	// here and stay unsupported.
+	multicodec.Bls12_381G2Pub: 96,
 }
 
 // parse checks the syntax of a did:key DID and returns its multibase value.

@@ -367,3 +367,24 @@ func TestConcurrentSuite(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestRawPublicKey(t *testing.T) {
+	var s Suite
+	pk := testKey(t, &s).PublicKey()
+	raw := pk.RawBytes()
+	got, err := ParseRawPublicKey(raw)
+	if err != nil || !got.Equal(pk) {
+		t.Fatalf("raw round trip: %v", err)
+	}
+	bad := bytes.Clone(raw)
+	bad[191] ^= 1
+	if _, err := ParseRawPublicKey(bad); !errors.Is(err, ErrMalformed) {
+		t.Errorf("off-curve raw key: got %v, want ErrMalformed", err)
+	}
+	if _, err := ParseRawPublicKey(pk.Bytes()); !errors.Is(err, ErrMalformed) {
+		t.Errorf("compressed key as raw: got %v, want ErrMalformed", err)
+	}
+	if _, err := ParseRawPublicKey(append([]byte{0x40}, make([]byte, 191)...)); !errors.Is(err, ErrMalformed) {
+		t.Errorf("raw identity: got %v, want ErrMalformed", err)
+	}
+}

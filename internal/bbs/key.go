@@ -34,6 +34,23 @@ func ParsePublicKey(b []byte) (*PublicKey, error) {
 	if b[0]&0x80 == 0 {
 		return nil, fmt.Errorf("bbs: public key not in compressed form: %w", ErrMalformed)
 	}
+	return newPublicKey(b)
+}
+
+// RawPublicKeySize is the size of the uncompressed encoding of a public key: the
+// coordinates x and y of the G2 point, each an element c1 || c0 of Fp2, big-endian.
+const RawPublicKeySize = 2 * PublicKeySize
+
+// ParseRawPublicKey decodes the 192-byte uncompressed encoding of a public key (the form
+// JWKs carry as x and y), with the checks of ParsePublicKey.
+func ParseRawPublicKey(b []byte) (*PublicKey, error) {
+	if len(b) != RawPublicKeySize || b[0]&0xe0 != 0 {
+		return nil, fmt.Errorf("bbs: raw public key of %d bytes, want %d without flag bits: %w", len(b), RawPublicKeySize, ErrMalformed)
+	}
+	return newPublicKey(b)
+}
+
+func newPublicKey(b []byte) (*PublicKey, error) {
 	pk := new(PublicKey)
 	// gnark's SetBytes checks that the point is on the curve and in G2.
 	if _, err := pk.w.SetBytes(b); err != nil {
@@ -42,13 +59,19 @@ func ParsePublicKey(b []byte) (*PublicKey, error) {
 	if pk.w.IsInfinity() {
 		return nil, fmt.Errorf("bbs: public key is the identity: %w", ErrMalformed)
 	}
-	copy(pk.bytes[:], b)
+	pk.bytes = pk.w.Bytes()
 	w := pk.w
 	pk.lines = sync.OnceValue(func() *g2Lines {
 		l := gnark.PrecomputeLines(w)
 		return &l
 	})
 	return pk, nil
+}
+
+// RawBytes returns the 192-byte uncompressed encoding of the key.
+func (pk *PublicKey) RawBytes() []byte {
+	b := pk.w.RawBytes()
+	return b[:]
 }
 
 // Bytes returns the 96-byte compressed encoding of the key.
