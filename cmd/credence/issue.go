@@ -15,9 +15,9 @@ import (
 	"github.com/credence-dev/credence/vc/sdjwt"
 )
 
-const issueUsage = `usage: credence issue --key FILE [--kid KID] --format jwt|jwt11|di|sd-jwt [flags] credential.json|-
+const issueUsage = `usage: credence issue --key FILE [--kid KID] --format jwt|jwt11|di|sd-jwt [flags] credential.json|credential.yaml|-
 
-Signs a credential and prints it secured:
+Signs a credential (JSON, or YAML) and prints it secured:
 
   jwt     a VCDM 2.0 credential as a vc+jwt (VC-JOSE-COSE)
   jwt11   a VCDM 1.1 credential in the VCDM 1.1 JWT encoding
@@ -31,6 +31,13 @@ Signs a credential and prints it secured:
 "credence status create": a credentialStatus entry (BitstringStatusListEntry) for the
 VCDM formats, a status claim (Token Status List, "status create --token") for sd-jwt.
 The list must be published, signed by the same issuer, at the URL it was created for.
+
+The input is YAML when --input yaml says so, or the file name ends in .yaml or .yml,
+or it does not start with "{". YAML is converted to JSON strictly: one document, no
+anchors, aliases, merge keys or custom tags, no repeated keys, at most 1 MiB and 64
+levels. Timestamps stay the strings they were written as; quote any other value that
+must stay a string ("1.0", "yes"); a key is always the member name written (18: true
+is the member "18").
 
 A credential without an issuer gets the DID of --kid. --kid defaults to the did:key
 verification method of the key.
@@ -52,6 +59,7 @@ func cmdIssue(ctx context.Context, e *env, args []string) error {
 	holderJWK := f.String("holder-jwk", "", "sd-jwt: the holder's JWK `FILE` to bind the credential to (cnf)")
 	expires := f.String("expires", "", "an RFC 3339 `TIME` written as the JWT exp claim")
 	suite := f.String("cryptosuite", "", "di: the cryptosuite (default: the JCS suite of the key)")
+	input := f.String("input", "", "the input's syntax: json or yaml (default: from the file name or content)")
 	statusFile := f.String("status", "", "give the credential an index of the status list in `LIST_FILE`")
 	pos, err := f.parse(e, args)
 	if err != nil {
@@ -93,6 +101,16 @@ func cmdIssue(ctx context.Context, e *env, args []string) error {
 	data, err := readInput(e, pos[0])
 	if err != nil {
 		return err
+	}
+	yamlIn, err := isYAML(*input, pos[0], data)
+	if err != nil {
+		return err
+	}
+	if yamlIn {
+		if data, err = yamlToJSON(data); err != nil {
+			return fmt.Errorf("reading %s: %w", displayName(pos[0]), err)
+		}
+		e.log.Info("converted YAML to JSON", "bytes", len(data))
 	}
 	var out []byte
 	if sd {
