@@ -1,7 +1,8 @@
 // Package dataintegrity signs and verifies W3C Data Integrity proofs (Verifiable
 // Credential Data Integrity 1.0) with the EdDSA (vc-di-eddsa) and ECDSA (vc-di-ecdsa)
-// cryptosuites: eddsa-jcs-2022, ecdsa-jcs-2019, eddsa-rdfc-2022, ecdsa-rdfc-2019, and,
-// verify-only, the VCDM 1.1 proof type Ed25519Signature2020.
+// cryptosuites: eddsa-jcs-2022, ecdsa-jcs-2019, eddsa-rdfc-2022, ecdsa-rdfc-2019, the
+// selective disclosure suite ecdsa-sd-2023, and, verify-only, the VCDM 1.1 proof type
+// Ed25519Signature2020.
 //
 // It is the engine behind package vc, which wires it to DID resolution and JSON-LD; it
 // does not know what a credential is. [Sign] adds a proof to a JSON document and [Verify]
@@ -21,8 +22,23 @@
 // The JCS suites canonicalize with RFC 8785 and need nothing else. The RDFC suites hash
 // RDFC-1.0 canonical N-Quads, which only a JSON-LD processor can produce: the caller passes
 // one as a [Canonicalizer] (VerifyOptions.Canonicalize, ProofOptions.Canonicalize); without
-// it their proofs are [ErrUnsupportedProof]. ecdsa-sd-2023 and bbs-2023 are recognised and
-// refused with ErrUnsupportedProof for now.
+// it their proofs are [ErrUnsupportedProof]. bbs-2023 is recognised and refused with
+// ErrUnsupportedProof for now.
+//
+// # Selective disclosure (ecdsa-sd-2023)
+//
+// The issuer signs a base proof with [Sign] (Cryptosuite ECDSASD2023, P-256 keys,
+// ProofOptions.MandatoryPointers naming what every disclosure must reveal); the holder
+// checks it with [VerifyBase] and turns it with [Derive] into a derived proof that reveals
+// only the mandatory statements and those its JSON Pointers select; [Verify] checks
+// derived proofs and refuses a base proof with [ErrBaseProofPresented], since it carries
+// the HMAC key and the signature of every statement. These need the RDF statements
+// themselves, not only their canonical form: the caller passes an [RDFFunc]
+// (ProofOptions.ToRDF, DeriveOptions.ToRDF, VerifyOptions.ToRDF). A derived proof is
+// verified in full: the base signature over the proof configuration, the proof-scoped key
+// and the mandatory statements, and one signature per other revealed statement; every
+// blank node must have exactly one label of the proof. Proof values are strict CBOR of at
+// most MaxSDProofValue characters.
 //
 // Proof sets and proof chains (Data Integrity 1.0 §2.1.1-2.1.2) are supported both ways:
 // signing a document that has a proof makes a set, ProofOptions.PreviousProof makes a

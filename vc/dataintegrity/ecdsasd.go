@@ -552,7 +552,9 @@ type ecdsaSDVerifyData struct {
 
 // createECDSASDVerifyData is createVerifyData (vc-di-ecdsa §3.5.9): the revealed
 // document's statements relabelled with the proof's label map, split by the mandatory
-// indexes. Every blank node must have a label, and every label a blank node.
+// indexes. Every blank node must have a label, every label a blank node, and every
+// mandatory index a statement; otherwise the document is not the one the proof was
+// derived for, ErrInvalidSignature.
 func createECDSASDVerifyData(ctx context.Context, unsecured, config map[string]any, dp *ecdsaSDDerived, toRDF RDFFunc) (*ecdsaSDVerifyData, error) {
 	vd := &ecdsaSDVerifyData{derived: dp}
 	var err error
@@ -572,7 +574,7 @@ func createECDSASDVerifyData(ctx context.Context, unsecured, config map[string]a
 		return nil, err
 	}
 	if blank != len(dp.labelMap) {
-		return nil, invalid("ecdsa-sd-2023 label map has %d labels for %d blank nodes", len(dp.labelMap), blank)
+		return nil, fmt.Errorf("dataintegrity: ecdsa-sd-2023 label map has %d labels for %d blank nodes: %w", len(dp.labelMap), blank, ErrInvalidSignature)
 	}
 	var mandatory []string
 	next := 0
@@ -585,7 +587,7 @@ func createECDSASDVerifyData(ctx context.Context, unsecured, config map[string]a
 		}
 	}
 	if next != len(dp.mandatoryIndexes) {
-		return nil, invalid("ecdsa-sd-2023 mandatory index %d beyond the %d statements", dp.mandatoryIndexes[next], len(vd.nquads))
+		return nil, fmt.Errorf("dataintegrity: ecdsa-sd-2023 mandatory index %d beyond the %d statements: %w", dp.mandatoryIndexes[next], len(vd.nquads), ErrInvalidSignature)
 	}
 	vd.mandatoryHash = hashLines(mandatory)
 	return vd, nil

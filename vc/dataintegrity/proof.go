@@ -1,6 +1,7 @@
 package dataintegrity
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -139,17 +140,11 @@ func parseProof(path string, v any) (*proof, error) {
 		return nil, err
 	}
 	if p.suite.sd {
-		hdr, body, err := decodeSDProofValue(pv)
-		if err != nil {
-			return nil, err
-		}
-		switch hdr {
-		case ecdsaSDBaseHeader:
-			p.sdBase, err = decodeECDSASDBase(body)
-		case ecdsaSDDerivedHeader:
-			p.sdDerived, err = decodeECDSASDDerived(body)
-		default:
-			err = invalid("ecdsa-sd-2023 proofValue header %x is neither a base nor a derived proof", hdr[:])
+		// A base proof is decoded too, so that the caller can name it (Verify refuses
+		// it, VerifyBase checks it).
+		if p.sdDerived, err = parseECDSASDDerived(pv); errors.Is(err, ErrBaseProofPresented) {
+			p.sdDerived = nil
+			p.sdBase, err = parseECDSASDBase(pv)
 		}
 		if err != nil {
 			return nil, err

@@ -406,14 +406,14 @@ func hmacLabels(key []byte) labelMapFactory {
 
 // labelMapLabels is vc-di-ecdsa §3.4.3 createLabelMapFunction: canonical labels are
 // replaced as labelMap (canonical label -> new label) says. A canonical label it does not
-// name is ErrInvalidProof.
+// name is ErrInvalidSignature: the document is not the one the label map was made for.
 func labelMapLabels(labelMap map[string]string) labelMapFactory {
 	return func(ids map[string]string) (map[string]string, error) {
 		out := make(map[string]string, len(ids))
 		for in, c14n := range ids {
 			l, ok := labelMap[c14n]
 			if !ok {
-				return nil, invalid("the label map has no label for blank node %s", c14n)
+				return nil, fmt.Errorf("dataintegrity: the label map has no label for blank node %s: %w", c14n, ErrInvalidSignature)
 			}
 			out[in] = l
 		}
