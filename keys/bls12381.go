@@ -15,10 +15,51 @@ import (
 const BLS12381G2 KeyType = "bls12381g2"
 
 // BLS12381G2PublicKey is a BLS12-381 public key in G2: a point of the subgroup G2 other
-// than the identity, checked when it is parsed. It is immutable and safe for concurrent
-// use.
+// than the identity, checked when it is parsed. It verifies BBS signatures and proofs
+// (draft-irtf-cfrg-bbs-signatures-06, BLS12-381-SHA-256) and derives proofs from
+// signatures. It is safe for concurrent use; it keeps the generators of messages past
+// the 64 every key shares, so reuse one value for many calls with long message lists.
 type BLS12381G2PublicKey struct {
-	k *bbs.PublicKey
+	k     *bbs.PublicKey
+	suite *bbs.Suite
+}
+
+func newBLS12381G2PublicKey(k *bbs.PublicKey) *BLS12381G2PublicKey {
+	return &BLS12381G2PublicKey{k: k, suite: new(bbs.Suite)}
+}
+
+// VerifyBBS checks a BBS signature on header and messages. A signature that does not
+// decode is ErrMalformed; one that does not verify is ErrInvalidSignature.
+func (k *BLS12381G2PublicKey) VerifyBBS(sig, header []byte, messages [][]byte) error {
+	if err := k.suite.Verify(k.k, sig, header, messages); err != nil {
+		return fmt.Errorf("keys: bbs verify: %w", err)
+	}
+	return nil
+}
+
+// DeriveBBSProof makes a BBS proof of knowledge of sig, a signature by k on header and
+// messages, that discloses only the messages at the strictly ascending indexes disclosed
+// and is bound to the presentation header ph. rand supplies the blinding randomness (nil
+// is crypto/rand). The signature, the undisclosed messages and the blinding stay in
+// constant-time arithmetic. DeriveBBSProof does not verify sig: check it with VerifyBBS
+// when it is received.
+func (k *BLS12381G2PublicKey) DeriveBBSProof(sig, header, ph []byte, messages [][]byte, disclosed []int, rand io.Reader) ([]byte, error) {
+	p, err := k.suite.ProofGen(k.k, sig, header, ph, messages, disclosed, rand)
+	if err != nil {
+		return nil, fmt.Errorf("keys: bbs proof: %w", err)
+	}
+	return p, nil
+}
+
+// VerifyBBSProof checks a BBS proof against header, the presentation header ph and the
+// disclosed messages with their strictly ascending indexes among the signed messages. A
+// proof that does not decode is ErrMalformed; one that does not verify, or whose indexes
+// do not fit it, wraps the shared sentinel ErrInvalidProof.
+func (k *BLS12381G2PublicKey) VerifyBBSProof(proof, header, ph []byte, disclosed [][]byte, indexes []int) error {
+	if err := k.suite.ProofVerify(k.k, proof, header, ph, disclosed, indexes); err != nil {
+		return fmt.Errorf("keys: bbs proof verify: %w", err)
+	}
+	return nil
 }
 
 // ParseBLS12381G2PublicKey decodes the 96-byte compressed encoding of a G2 point (the
@@ -29,7 +70,7 @@ func ParseBLS12381G2PublicKey(b []byte) (*BLS12381G2PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("keys: bls12-381 g2 key of %d bytes: %w", len(b), ErrInvalidKey)
 	}
-	return &BLS12381G2PublicKey{k: k}, nil
+	return newBLS12381G2PublicKey(k), nil
 }
 
 // Bytes returns the 96-byte compressed encoding of the key.
@@ -69,7 +110,7 @@ func GenerateBBSKey(rand io.Reader) (*BBSPrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("keys: generate bbs key: %w", err)
 	}
-	return &BBSPrivateKey{sk: sk, pub: &BLS12381G2PublicKey{k: sk.PublicKey()}}, nil
+	return &BBSPrivateKey{sk: sk, pub: newBLS12381G2PublicKey(sk.PublicKey())}, nil
 }
 
 // ParseBBSPrivateKey reads a BBS secret key from its 32-byte big-endian encoding, an
@@ -79,7 +120,7 @@ func ParseBBSPrivateKey(b []byte) (*BBSPrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("keys: bbs secret key: %w", ErrInvalidKey)
 	}
-	return &BBSPrivateKey{sk: sk, pub: &BLS12381G2PublicKey{k: sk.PublicKey()}}, nil
+	return &BBSPrivateKey{sk: sk, pub: newBLS12381G2PublicKey(sk.PublicKey())}, nil
 }
 
 // Public returns the public key of k.
@@ -123,5 +164,5 @@ func parseBLS12381G2JWK(x, y []byte) (*BLS12381G2PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("keys: jwk: BLS12381G2 point: %w", ErrInvalidKey)
 	}
-	return &BLS12381G2PublicKey{k: k}, nil
+	return newBLS12381G2PublicKey(k), nil
 }

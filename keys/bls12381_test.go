@@ -10,6 +10,7 @@ import (
 
 	"github.com/mr-tron/base58"
 
+	"github.com/credence-dev/credence/internal/errs"
 	"github.com/credence-dev/credence/internal/vectors"
 	"github.com/credence-dev/credence/keys"
 )
@@ -53,6 +54,23 @@ func TestBLS12381G2Key(t *testing.T) {
 	sig, err := sk.SignBBS(t.Context(), []byte("h"), [][]byte{[]byte("m")})
 	if err != nil || len(sig) != 80 {
 		t.Fatalf("SignBBS: %d bytes, %v", len(sig), err)
+	}
+	msgs := [][]byte{[]byte("m")}
+	if err := pub.VerifyBBS(sig, []byte("h"), msgs); err != nil {
+		t.Fatalf("VerifyBBS: %v", err)
+	}
+	if err := pub.VerifyBBS(sig, []byte("other"), msgs); !errors.Is(err, keys.ErrInvalidSignature) {
+		t.Fatalf("VerifyBBS, other header: got %v, want ErrInvalidSignature", err)
+	}
+	proof, err := pub.DeriveBBSProof(sig, []byte("h"), []byte("nonce"), msgs, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := back.(*keys.BLS12381G2PublicKey).VerifyBBSProof(proof, []byte("h"), []byte("nonce"), nil, nil); err != nil {
+		t.Fatalf("VerifyBBSProof: %v", err)
+	}
+	if err := pub.VerifyBBSProof(proof, []byte("h"), []byte("other"), nil, nil); !errors.Is(err, errs.ErrInvalidProof) {
+		t.Fatalf("VerifyBBSProof, other nonce: got %v, want ErrInvalidProof", err)
 	}
 	if keys.Equal(pub, keys.Ed25519) || pub.Equal(nil) {
 		t.Error("Equal accepts a key of another type")

@@ -93,28 +93,60 @@ type genTable struct {
 
 // Suite is the ciphersuite BLS12-381-SHA-256 of the BBS Signatures Interface, with a
 // cache of the generators it has computed. The zero value is ready to use; a Suite is
-// safe for concurrent use and must not be copied after first use. Keep one for the life
-// of a program: create_generators hashes to the curve once per point, and the cache makes
-// every later call with as many messages free.
+// safe for concurrent use and must not be copied after first use. Every Suite shares the
+// first 64 generators (one immutable table, computed on first use); a Suite that signs
+// or verifies more messages computes and keeps the rest, so keep one for the life of a
+// program when messages are many.
 type Suite struct {
 	mu    sync.Mutex
 	table atomic.Pointer[genTable]
 }
+
+// sharedGenerators is the number of generators every Suite shares: one immutable table,
+// computed once per program on first use, so that a fresh Suite (one per key in package
+// keys) verifies small credentials without hashing to the curve again.
+const sharedGenerators = 64
+
+var sharedTable = sync.OnceValues(func() (*genTable, error) {
+	return extend(nil, sharedGenerators)
+})
 
 // generators returns Q_1, H_1, ..., H_count-1: count points of create_generators.
 func (s *Suite) generators(count int) ([]generator, error) {
 	if count > MaxMessages+1 {
 		return nil, fmt.Errorf("bbs: %d messages, more than %d: %w", count-1, MaxMessages, ErrTooLarge)
 	}
-	if t := s.table.Load(); t != nil && len(t.points) >= count {
+	t := s.table.Load()
+	if t == nil {
+		var err error
+		if t, err = sharedTable(); err != nil {
+			return nil, err
+		}
+	}
+	if len(t.points) >= count {
 		return t.points[:count], nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t := s.table.Load()
-	if t != nil && len(t.points) >= count {
+	if t2 := s.table.Load(); t2 != nil {
+		t = t2
+	}
+	if len(t.points) >= count {
 		return t.points[:count], nil
 	}
+	// Grow by at least half again, so that a run of calls with one more message each
+	// does not rebuild the table every time.
+	next, err := extend(t, min(max(count, len(t.points)+len(t.points)/2), MaxMessages+1))
+	if err != nil {
+		return nil, err
+	}
+	s.table.Store(next)
+	return next.points[:count], nil
+}
+
+// extend returns a new table holding the want first generators, t's points among them
+// (t may be nil). t is not modified.
+func extend(t *genTable, want int) (*genTable, error) {
 	next := &genTable{}
 	if t == nil {
 		v, err := expandMessageXMD(generatorSeed, dstSeed, expandLen)
@@ -123,14 +155,12 @@ func (s *Suite) generators(count int) ([]generator, error) {
 		}
 		next.v = v
 	} else {
-		next.points = append(next.points, t.points...)
 		next.v = t.v
 	}
-	// Grow by at least half again, so that a run of calls with one more message each
-	// does not rebuild the table every time.
-	want := max(count, len(next.points)+len(next.points)/2, 16)
-	want = min(want, MaxMessages+1)
-	next.points = append(make([]generator, 0, want), next.points...)
+	next.points = make([]generator, 0, want)
+	if t != nil {
+		next.points = append(next.points, t.points...)
+	}
 	for i := len(next.points) + 1; i <= want; i++ {
 		var in [expandLen + 8]byte
 		copy(in[:], next.v)
@@ -151,8 +181,7 @@ func (s *Suite) generators(count int) ([]generator, error) {
 		}
 		next.points = append(next.points, g)
 	}
-	s.table.Store(next)
-	return next.points[:count], nil
+	return next, nil
 }
 
 // g2Lines are the precomputed Miller-loop lines of a fixed point of G2.
