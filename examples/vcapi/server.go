@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/credence-dev/credence/did"
@@ -63,6 +64,7 @@ type server struct {
 	host     *listHost
 	stateDir string
 	mux      *http.ServeMux
+	current  atomic.Pointer[vc.Verifier] // see verifier
 }
 
 // newServer builds the server: an issuer per base path, its status lists published.
@@ -248,20 +250,35 @@ func (s *server) index(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"basePaths": out})
 }
 
-// verifier makes the verifier of one request. It is cheap (DID keys and JSON-LD contexts
-// are shared), and being fresh it has no cached status list, so a status change is
-// visible to the very next verification.
+// verifier returns the verifier for a request. One is shared until a status list
+// changes (statusChanged drops it), so that DID keys and status lists are cached between
+// requests, yet a verification that starts after a status change answered sees the
+// change.
 //
 // Policy, as a VC-API verification service: any issuer whose signature verifies with a
 // key of its own DID is accepted (the caller decides whom to trust); the holder of a
 // presentation need not be a subject of its credentials, and challenges are not
 // remembered (the caller that chose the challenge checks its reuse).
 func (s *server) verifier() (*vc.Verifier, error) {
-	return vc.NewVerifier(vc.VerifierOptions{
+	if v := s.current.Load(); v != nil {
+		return v, nil
+	}
+	v, err := vc.NewVerifier(vc.VerifierOptions{
 		Keys: s.keys, AcceptAnyIssuer: true, SkipHolderBinding: true, Replay: callerTracksChallenges{},
 		StatusFetcher: s.host, Contexts: s.contexts,
 	})
+	if err != nil {
+		return nil, err
+	}
+	// The new verifier has cached nothing yet, so storing it is safe whenever this runs;
+	// the next statusChanged drops it with whatever it has cached.
+	s.current.CompareAndSwap(nil, v)
+	return v, nil
 }
+
+// statusChanged drops the shared verifier and the status lists it has cached. Called
+// after a list is republished, before the change is answered.
+func (s *server) statusChanged() { s.current.Store(nil) }
 
 // callerTracksChallenges is a vc.ReplayStore that remembers nothing: the VC-API caller
 // chose the challenge and is the one who knows whether it was used before.
@@ -295,26 +312,32 @@ func decodeBody(r *http.Request, v any) error {
 }
 
 // checkDepth refuses JSON nested deeper than max before anything decodes it into values.
+// It only counts brackets outside strings; whether the JSON is valid is the decoder's
+// business.
 func checkDepth(data []byte, max int) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	depth := 0
-	for {
-		t, err := dec.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("request body: %v: %w", err, vc.ErrMalformed)
-		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
+	depth, inString, escaped := 0, false, false
+	for _, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
 			if depth++; depth > max {
 				return fmt.Errorf("request body nested more than %d levels: %w", max, vc.ErrTooDeep)
 			}
-		case json.Delim('}'), json.Delim(']'):
+		case c == '}' || c == ']':
 			depth--
 		}
 	}
+	return nil
 }
 
 // isObject reports whether raw is a JSON object.

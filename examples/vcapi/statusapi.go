@@ -69,6 +69,7 @@ func (bp *basePath) updateStatus(w http.ResponseWriter, r *http.Request) {
 			bp.srv.fail(w, r, issueStatusFor(r.Context(), err), "status not changed", err, false)
 			return
 		}
+		bp.srv.statusChanged()
 		bp.log.LogAttrs(r.Context(), slog.LevelInfo, "status changed", slog.String("purpose", ch.Purpose), slog.Bool("set", on))
 		out = append(out, statusChanged{Type: status.EntryTypeBitstring, Purpose: ch.Purpose, ListCredential: list.url,
 			Index: fmt.Sprint(index), Status: on})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -84,8 +85,11 @@ type statusLists struct {
 	revocation *publishedList
 	suspension *publishedList
 
-	mu           sync.Mutex
-	byCredential map[string]int // credential id -> index; bounded by the list size
+	mu sync.Mutex
+	// byCredential maps the SHA-256 of a credential id to its index. Entries are added
+	// only with an allocated index, so there are at most as many as the list has, and
+	// hashing keeps each one small whatever the length of the id.
+	byCredential map[[sha256.Size]byte]int
 }
 
 // newStatusLists makes and publishes empty lists at base+"/status/revocation" and
@@ -95,7 +99,7 @@ func newStatusLists(ctx context.Context, base, dir, name, issuer string, sign si
 	if err != nil {
 		return nil, err
 	}
-	s := &statusLists{issuer: issuer, sign: sign, alloc: alloc, byCredential: map[string]int{}}
+	s := &statusLists{issuer: issuer, sign: sign, alloc: alloc, byCredential: map[[sha256.Size]byte]int{}}
 	for _, l := range []**publishedList{&s.revocation, &s.suspension} {
 		purpose := status.PurposeRevocation
 		if l == &s.suspension {
@@ -168,14 +172,14 @@ func asStatus(e status.BitstringEntry) (vc.Status, error) {
 func (s *statusLists) remember(credentialID string, i int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.byCredential[credentialID] = i
+	s.byCredential[sha256.Sum256([]byte(credentialID))] = i
 }
 
 // indexOf returns the index of an issued credential.
 func (s *statusLists) indexOf(credentialID string) (int, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i, ok := s.byCredential[credentialID]
+	i, ok := s.byCredential[sha256.Sum256([]byte(credentialID))]
 	return i, ok
 }
 
