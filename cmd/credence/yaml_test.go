@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/credence-dev/credence/vc"
 )
 
 func TestIssueYAML(t *testing.T) {
@@ -75,4 +79,21 @@ func TestYAMLToJSON(t *testing.T) {
 			t.Errorf("yamlToJSON(%q) = %s, %v; want %s", tt.in, got, err, tt.want)
 		}
 	}
+}
+
+// FuzzYAMLToJSON: any input either converts to one valid JSON value, or fails with one
+// of the input sentinels; it never panics.
+func FuzzYAMLToJSON(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, err := yamlToJSON(data)
+		if err != nil {
+			if !errors.Is(err, vc.ErrMalformed) && !errors.Is(err, vc.ErrTooLarge) && !errors.Is(err, vc.ErrTooDeep) {
+				t.Fatalf("error without an input sentinel: %v", err)
+			}
+			return
+		}
+		if !json.Valid(out) {
+			t.Fatalf("invalid JSON %q from %q", out, data)
+		}
+	})
 }
