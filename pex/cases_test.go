@@ -26,6 +26,9 @@ type caseFile struct {
 		HolderBound         bool            `json:"holder_bound"`
 		Issuer              string          `json:"issuer"`
 		Subjects            []string        `json:"subjects"`
+		Algorithm           string          `json:"alg"`
+		ProofType           string          `json:"proof_type"`
+		Cryptosuite         string          `json:"cryptosuite"`
 	} `json:"candidates"`
 	WantError string `json:"want_error"` // sentinel name from ParseDefinition or Evaluate; "" for success
 	// WantSelected lists the answered descriptors: descriptor id -> candidate id and paths.
@@ -112,7 +115,8 @@ func TestCases(t *testing.T) {
 			byID := map[string]pex.Candidate{}
 			for _, c := range tc.Candidates {
 				cand := pex.Candidate{ID: c.ID, Format: c.Format, Claims: decodeClaims(t, c.Claims), SelectiveDisclosure: c.SelectiveDisclosure,
-					Predicates: c.Predicates, HolderBound: c.HolderBound, Issuer: c.Issuer, Subjects: c.Subjects}
+					Predicates: c.Predicates, HolderBound: c.HolderBound, Issuer: c.Issuer, Subjects: c.Subjects,
+					Algorithm: c.Algorithm, ProofType: c.ProofType, Cryptosuite: c.Cryptosuite}
 				cands = append(cands, cand)
 				byID[c.ID] = cand
 			}

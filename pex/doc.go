@@ -41,8 +41,10 @@
 //
 // # Scope
 //
-// Not interpreted: format details (alg and proof_type lists: only the format names are
-// matched) and status directives (statuses).
+// Format designations are matched by name and, for what a [Candidate] states
+// (Algorithm, ProofType, Cryptosuite), by their alg, sd-jwt_alg_values, proof_type and
+// cryptosuite lists; other members of a designation (kb-jwt_alg_values) are not checked.
+// Status directives (statuses) are not interpreted.
 //
 // # Filters
 //

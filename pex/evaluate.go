@@ -29,6 +29,12 @@ type Candidate struct {
 	// Issuer is the issuer's identifier; if empty, it is read from Claims (issuer or
 	// issuer.id, vc.issuer, iss).
 	Issuer string
+	// Algorithm is the JOSE algorithm of the credential's signature (JWT and SD-JWT
+	// formats), ProofType the type of its proof and Cryptosuite its Data Integrity
+	// cryptosuite (JSON-LD formats). When set, they must be in the alg (or
+	// sd-jwt_alg_values), proof_type and cryptosuite lists of the format designation
+	// that applies; when empty, those lists are not checked.
+	Algorithm, ProofType, Cryptosuite string
 	// Subjects are the identifiers of the credential's subjects; if nil, they are read
 	// from Claims (the id of each credentialSubject, or of vc.credentialSubject, and sub).
 	Subjects []string
@@ -132,6 +138,7 @@ type Selection struct {
 // Reasons for a Rejection.
 const (
 	ReasonFormat          = "format not allowed"
+	ReasonFormatDetails   = "algorithm, proof type or cryptosuite not allowed by the format"
 	ReasonField           = "a required field matches nothing"
 	ReasonPredicate       = "predicate required but the credential cannot present a boolean in place of the value"
 	ReasonLimitDisclosure = "limit_disclosure required but the credential cannot disclose selectively"
@@ -376,8 +383,12 @@ func matchDescriptor(def *Definition, d *InputDescriptor, c *Candidate, verifier
 		formats = def.Format
 	}
 	if formats != nil {
-		if _, ok := formats[c.Format]; !ok {
+		designation, ok := formats[c.Format]
+		if !ok {
 			return Match{}, ReasonFormat
+		}
+		if !formatDetails(designation, c) {
+			return Match{}, ReasonFormatDetails
 		}
 	}
 	m := Match{CandidateID: c.ID, Format: c.Format}
@@ -449,6 +460,22 @@ func matchDescriptor(def *Definition, d *InputDescriptor, c *Candidate, verifier
 		m.Framed = framePaths(def.Frame, c.Claims, nil, nil)
 	}
 	return m, ""
+}
+
+// formatDetails checks the lists of a claim format designation (alg, sd-jwt_alg_values,
+// proof_type, cryptosuite) against what the candidate states; a list whose subject the
+// candidate leaves empty is not checked.
+func formatDetails(designation any, c *Candidate) bool {
+	d, ok := designation.(map[string]any)
+	if !ok {
+		return true
+	}
+	allows := func(key, v string) bool {
+		list, ok := d[key].([]any)
+		return !ok || v == "" || slices.Contains(list, any(v))
+	}
+	return allows("alg", c.Algorithm) && allows("sd-jwt_alg_values", c.Algorithm) &&
+		allows("proof_type", c.ProofType) && allows("cryptosuite", c.Cryptosuite)
 }
 
 // jsonLD reports whether a claim format designation names a JSON-LD credential or

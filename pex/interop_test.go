@@ -31,6 +31,11 @@ const (
 		"PEX v2.1.1 Predicate Feature: the returned value MUST be the boolean result of the filter"
 	disagreeRelation = "the library reads field_id as a property name of credentialSubject and fails preferred directives; " +
 		"PEX v2.1.1 Relational Constraint Feature: field_id names field objects by id, and preferred is only a SHOULD"
+	disagreeJWTVCJSON = "the library gives a JWT credential the format jwt_vc, never jwt_vc_json; the DIF claim format registry " +
+		"(and OpenID4VP 1.0 Appendix B.1) name a W3C VC secured as a JWT jwt_vc_json"
+	disagreeAlgs = "the library does not check a designation's sd-jwt_alg_values or proof_type lists (and takes di_vc credentials " +
+		"for ldp_vc); the DIF claim format registry defines them as the algorithms and proof types the verifier accepts"
+	disagreeDIVC    = "the library does not know the di_vc format; the DIF claim format registry defines it for Data Integrity credentials"
 	disagreePattern = "policy, not a spec disagreement: a look-ahead pattern is refused (ErrUnsafePattern, RE2 only, DESIGN §5); " +
 		"the library runs it"
 	disagreePath = "the library accepts a script expression; PEX v2.1.1 fields path is JSONPath, " +
@@ -45,6 +50,11 @@ const (
 // (which credentials match that descriptor alone).
 var interopDisagreements = map[string]string{
 	"format/any_ldp":            disagreeFormat,
+	"format_algorithms":         disagreeJWTVCJSON,
+	"format_algorithms/jwt":     disagreeJWTVCJSON,
+	"format_algorithms/sd":      disagreeAlgs,
+	"format_algorithms/ldp":     disagreeAlgs,
+	"format_algorithms/di":      disagreeDIVC,
 	"intent_to_retain":          disagreeOptional,
 	"intent_to_retain/license":  disagreeOptional,
 	"is_holder":                 disagreeRelation,
@@ -73,6 +83,9 @@ type interopCred struct {
 	Claims              map[string]any `json:"claims"`
 	SelectiveDisclosure bool           `json:"selective_disclosure"`
 	HolderBound         bool           `json:"holder_bound"`
+	Algorithm           string         `json:"alg,omitempty"`
+	ProofType           string         `json:"proof_type,omitempty"`
+	Cryptosuite         string         `json:"cryptosuite,omitempty"`
 }
 
 type interopUnit struct {
@@ -198,7 +211,8 @@ func interopUnits(t *testing.T) []interopUnit {
 			c.Claims = interopClaims(t, c.ID, c.Format, c.Claims)
 			creds = append(creds, c.interopCred)
 			cands = append(cands, pex.Candidate{ID: c.ID, Format: c.Format, Claims: c.Claims, SelectiveDisclosure: c.SelectiveDisclosure,
-				Predicates: c.Predicates, HolderBound: c.HolderBound, Issuer: c.Issuer, Subjects: c.Subjects})
+				Predicates: c.Predicates, HolderBound: c.HolderBound, Issuer: c.Issuer, Subjects: c.Subjects,
+				Algorithm: c.Algorithm, ProofType: c.ProofType, Cryptosuite: c.Cryptosuite})
 		}
 		units = append(units, interopUnit{Name: name, Definition: tc.Definition, Credentials: creds, cands: cands})
 		descs, _ := tc.Definition["input_descriptors"].([]any)

@@ -3,17 +3,18 @@
 // which credentials it selects.
 //
 // stdin:  {"units": [{"name", "definition", "credentials": [{"id", "format", "claims",
-//          "selective_disclosure", "holder_bound"}]}]}
+//          "selective_disclosure", "holder_bound", "alg", "proof_type", "cryptosuite"}]}]}
 // stdout: {"<name>": {"satisfied": bool, "matches": ["<credential id>", ...], "error": string?}}
 //         where matches are the credentials selectFrom returns for any descriptor (the Go
 //         side asks about one descriptor at a time).
 //
 // Each credential is handed over in the form the library expects for its format: a
-// JSON object with a proof for ldp_vc (a BBS proof type when it can disclose
-// selectively, which the library knows as limit-disclosure capable), a compact JWT for
-// jwt_vc and jwt_vc_json, and a compact SD-JWT without disclosures for vc+sd-jwt and
-// dc+sd-jwt. Signatures are placeholders: the library does not verify them. The
-// subject ids of holder-bound credentials are passed as the holder's DIDs (is_holder).
+// JSON object with a proof for ldp_vc and di_vc (of the given proof type and
+// cryptosuite, else a BBS proof type when it can disclose selectively, which the
+// library is told is limit-disclosure capable), a compact JWT for jwt_vc and
+// jwt_vc_json, and a compact SD-JWT without disclosures for vc+sd-jwt and dc+sd-jwt,
+// both with the given alg. Signatures are placeholders: the library does not verify
+// them. The subject ids of holder-bound credentials are passed as the holder's DIDs (is_holder).
 // Nothing here touches the network.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,14 +28,15 @@ function encode(c) {
   switch (c.format) {
     case 'jwt_vc':
     case 'jwt_vc_json':
-      return b64({ alg: 'ES256', typ: 'JWT' }) + '.' + b64(c.claims) + '.c2lnbmF0dXJl';
+      return b64({ alg: c.alg || 'ES256', typ: 'JWT' }) + '.' + b64(c.claims) + '.c2lnbmF0dXJl';
     case 'vc+sd-jwt':
     case 'dc+sd-jwt':
-      return b64({ alg: 'ES256', typ: c.format }) + '.' + b64({ _sd_alg: 'sha-256', ...c.claims }) + '.c2lnbmF0dXJl~';
+      return b64({ alg: c.alg || 'ES256', typ: c.format }) + '.' + b64({ _sd_alg: 'sha-256', ...c.claims }) + '.c2lnbmF0dXJl~';
     default: {
       const doc = structuredClone(c.claims);
       if (!doc.proof) {
-        doc.proof = { type: c.selective_disclosure ? 'BbsBlsSignature2020' : 'Ed25519Signature2018' };
+        doc.proof = { type: c.proof_type || (c.selective_disclosure ? 'BbsBlsSignature2020' : 'Ed25519Signature2018') };
+        if (c.cryptosuite) doc.proof.cryptosuite = c.cryptosuite;
       }
       return doc;
     }
