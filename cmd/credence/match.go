@@ -15,6 +15,7 @@ import (
 
 	"github.com/credence-dev/credence/pex"
 	"github.com/credence-dev/credence/pex/dcql"
+	"github.com/credence-dev/credence/presentation"
 	"github.com/credence-dev/credence/vc"
 )
 
@@ -366,42 +367,6 @@ func noMatch(e *env, err error, w *wallet) error {
 	return fmt.Errorf("no match among %d credentials: %s: %w", len(w.files), strings.Join(reasons, "; "), vc.ErrNoMatch)
 }
 
-// dcqlFormat is the OpenID4VP format identifier of a credential's format.
-func dcqlFormat(f vc.Format) string {
-	switch f {
-	case vc.FormatJWT, vc.FormatJWT11:
-		return dcql.FormatJWTVC
-	case vc.FormatDataIntegrity:
-		return dcql.FormatLDPVC
-	case vc.FormatSDJWTVC:
-		return dcql.FormatSDJWTVC
-	}
-	return string(f)
-}
-
-// dcqlCredential is the DCQL view of an inspected credential.
-func dcqlCredential(id string, in *vc.Inspected) dcql.Credential {
-	c := dcql.Credential{ID: id, Format: dcqlFormat(in.Format), Claims: in.Claims, Issuer: in.Issuer}
-	for _, p := range in.Disclosable {
-		c.Disclosable = append(c.Disclosable, p)
-	}
-	if in.Credential != nil {
-		c.Types = slices.Clone(in.Credential.Type)
-		for _, s := range in.Credential.Subject {
-			if strings.HasPrefix(s.ID, "did:") {
-				c.HolderBound = true // the holder proves control of the subject DID
-			}
-		}
-	}
-	if vct, ok := in.Claims["vct"].(string); ok && in.Format == vc.FormatSDJWTVC {
-		c.VCT = vct
-	}
-	if _, ok := in.Claims["cnf"]; ok {
-		c.HolderBound = true
-	}
-	return c
-}
-
 type dcqlMatchReport struct {
 	Credential      string   `json:"credential"`
 	Format          string   `json:"format"`
@@ -413,8 +378,14 @@ type dcqlMatchReport struct {
 
 func matchDCQL(e *env, q *dcql.Query, w *wallet) error {
 	var creds []dcql.Credential
+	formats := map[string]string{}
 	for _, p := range w.files {
-		creds = append(creds, dcqlCredential(p, w.inspect[p]))
+		c, err := presentation.DCQLCredential(p, w.raw[p])
+		if err != nil {
+			w.skipped = append(w.skipped, skipped{p, oneLine(err.Error())})
+			continue
+		}
+		creds, formats[p] = append(creds, c), c.Format
 	}
 	res, err := dcql.Evaluate(q, creds)
 	if err != nil {
@@ -430,7 +401,7 @@ func matchDCQL(e *env, q *dcql.Query, w *wallet) error {
 	for i, qr := range res.Queries {
 		rep := queryReport{ID: qr.ID, Format: q.Credentials[i].Format, Matches: []dcqlMatchReport{}}
 		for _, m := range qr.Matches {
-			rep.Matches = append(rep.Matches, dcqlMatch(w, m.CredentialID, m.ClaimSet, m.Disclose, m.AlwaysVisible))
+			rep.Matches = append(rep.Matches, dcqlMatch(w, formats, m.CredentialID, m.ClaimSet, m.Disclose, m.AlwaysVisible))
 		}
 		for _, r := range qr.Rejected {
 			rr := rejectReport{Credential: r.CredentialID, Reason: r.Reason}
@@ -446,7 +417,7 @@ func matchDCQL(e *env, q *dcql.Query, w *wallet) error {
 	for id, ps := range res.Response() {
 		ids = append(ids, id)
 		for _, p := range ps {
-			response[id] = append(response[id], dcqlMatch(w, p.CredentialID, -1, p.Disclose, nil))
+			response[id] = append(response[id], dcqlMatch(w, formats, p.CredentialID, -1, p.Disclose, nil))
 		}
 	}
 	slices.Sort(ids)
@@ -459,7 +430,7 @@ func matchDCQL(e *env, q *dcql.Query, w *wallet) error {
 		}{true, queries, response, w.skipped})
 	}
 	out := e.stdout
-	fmt.Fprintf(out, "DCQL query: satisfied (%d credential queries, %d credentials)\n", len(queries), len(w.files))
+	fmt.Fprintf(out, "DCQL query: satisfied (%d credential queries, %d credentials)\n", len(queries), len(creds))
 	for _, qr := range queries {
 		fmt.Fprintf(out, "\ncredential query %s (%s)\n", qr.ID, qr.Format)
 		for _, m := range qr.Matches {
@@ -487,8 +458,8 @@ func matchDCQL(e *env, q *dcql.Query, w *wallet) error {
 	return nil
 }
 
-func dcqlMatch(w *wallet, id string, set int, disclose, visible [][]any) dcqlMatchReport {
+func dcqlMatch(w *wallet, formats map[string]string, id string, set int, disclose, visible [][]any) dcqlMatchReport {
 	in := w.inspect[id]
-	return dcqlMatchReport{Credential: id, Format: dcqlFormat(in.Format), ClaimSet: set, Disclose: pointers(disclose),
+	return dcqlMatchReport{Credential: id, Format: formats[id], ClaimSet: set, Disclose: pointers(disclose),
 		AlwaysVisible: pointers(visible), WholeCredential: !selective(in)}
 }
