@@ -2,6 +2,7 @@ package pex_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/credence-dev/credence/pex"
@@ -48,4 +49,41 @@ func ExampleEvaluate() {
 	// Output:
 	// age id-card [[age_equal_or_over 18]] true
 	// {"id":"submission-1","definition_id":"over-18","descriptor_map":[{"id":"age","format":"vc+sd-jwt","path":"$.verifiableCredential[0]"}]} [id-card]
+}
+
+// A verifier checks the presentation_submission of a vp_token that holds one JWT
+// presentation: the mapping names the presentation ($) and, in path_nested, the
+// credential inside it.
+func ExampleCheckPresentations() {
+	def, err := pex.ParseDefinition([]byte(`{
+		"id": "employment",
+		"input_descriptors": [{
+			"id": "employer",
+			"constraints": {"fields": [{"path": ["$.vc.credentialSubject.employer"], "filter": {"type": "string", "pattern": "^ACME"}}]}
+		}]
+	}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sub, err := pex.ParseSubmission([]byte(`{
+		"id": "s-1", "definition_id": "employment",
+		"descriptor_map": [{"id": "employer", "format": "jwt_vp_json", "path": "$",
+			"path_nested": {"id": "employer", "format": "jwt_vc_json", "path": "$.vp.verifiableCredential[0]"}}]
+	}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The credentials of the verified presentation, as the verifier's views of them.
+	vp := pex.Presentation{Format: "jwt_vp_json", Credentials: []pex.Candidate{{
+		Format: "jwt_vc_json", Claims: map[string]any{"vc": map[string]any{"credentialSubject": map[string]any{"employer": "ACME Corp"}}},
+	}}}
+	fmt.Println(pex.CheckPresentations(def, sub, []pex.Presentation{vp}))
+	vp.Credentials[0].Claims = map[string]any{"vc": map[string]any{"credentialSubject": map[string]any{"employer": "Other"}}}
+	err = pex.CheckPresentations(def, sub, []pex.Presentation{vp})
+	fmt.Println(errors.Is(err, pex.ErrNoMatch))
+	// Output:
+	// <nil>
+	// true
 }
