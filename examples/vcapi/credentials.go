@@ -48,8 +48,9 @@ type verifyResult struct {
 
 func verified() verifyResult { return verifyResult{Verified: true, ProblemDetails: []problemDetail{}} }
 
-// issue validates the credential against the data model, gives it status entries (on the
-// paths that have status lists, unless it carries a credentialStatus of its own), secures
+// issue validates the credential against the data model, gives it status entries (a VCDM
+// 2.0 credential on the paths that have status lists, unless it carries a credentialStatus
+// of its own), secures
 // it and answers 201 with the bare secured credential, which the suites read both over
 // http and https.
 func (bp *basePath) issue(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +87,8 @@ func (bp *basePath) issue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	index := -1
-	if bp.lists != nil && len(c.Status) == 0 {
+	// Bitstring Status List entries are VCDM 2.0 terms; a 1.1 credential gets none.
+	if bp.lists != nil && len(c.Status) == 0 && c.Version() == vc.V2 {
 		st, i, err := bp.lists.entries(r.Context())
 		if err != nil {
 			bp.srv.fail(w, r, http.StatusServiceUnavailable, "no status list index left", err, false)

@@ -377,3 +377,37 @@ func TestRequestLimits(t *testing.T) {
 		t.Errorf("404: %d %s %s", r.code, r.contentType, r.body)
 	}
 }
+
+// The Data Integrity suites issue and verify VCDM 1.1 credentials too (supports.vc lists
+// 1.1): they get no status entries, whose terms only the 2.0 context defines, and the
+// JSON-LD rules still hold on the RDFC paths.
+func TestIssueVCDM11OnEveryDIPath(t *testing.T) {
+	s := newTestServer(t, false)
+	for _, bp := range s.paths {
+		if bp.id == nil || bp.Suite == "" { // Data Integrity paths only
+			continue
+		}
+		t.Run(bp.name(), func(t *testing.T) {
+			c := credential(bp.id.DID)
+			c["@context"] = []any{"https://www.w3.org/2018/credentials/v1"}
+			c["issuanceDate"] = "2024-01-01T00:00:00Z"
+			got := s.issue(t, bp.Path, c)
+			if _, ok := got["credentialStatus"]; ok {
+				t.Fatalf("1.1 credential got a status: %v", got["credentialStatus"])
+			}
+			want := http.StatusOK
+			if bp.Derive {
+				want = http.StatusBadRequest // a base proof is for the holder
+			}
+			if r := s.verify(t, bp.Path, got); r.code != want {
+				t.Fatalf("verify: %d %s", r.code, r.body)
+			}
+			if bp.Suite == dataintegrity.EdDSARDFC2022 || bp.Suite == dataintegrity.ECDSARDFC2019 {
+				c["credentialSubject"].(map[string]any)["undefinedTerm"] = "dropped by JSON-LD"
+				if r := s.post(t, bp.Path+"/credentials/issue", map[string]any{"credential": c}); r.code != http.StatusBadRequest {
+					t.Fatalf("undefined term: %d %s", r.code, r.body)
+				}
+			}
+		})
+	}
+}
