@@ -28,7 +28,11 @@ const sdCredential = `{
 		"birthDate": "2001-04-12",
 		"ageOver18": true,
 		"address": {"streetAddress": "1 Main St", "addressLocality": "Utopia"},
-		"nationalities": ["AR", "UT"]
+		"nationalities": ["AR", "UT"],
+		"children": [
+			{"name": "Bob", "birthDate": "2020-01-01"},
+			{"id": "did:example:carol", "name": "Carol", "school": {"id": "https://school.example", "name": "Utopia School"}}
+		]
 	}
 }`
 
@@ -121,6 +125,9 @@ func TestECDSASDRoundTrip(t *testing.T) {
 		{"/credentialSubject/address/addressLocality", "/credentialSubject/nationalities/1"},
 		{"/credentialSubject"},
 		{"/credentialSubject/nationalities", "/validFrom", "/credentialSubject/name"},
+		{"/credentialSubject/children/1/name", "/credentialSubject/children/0"},
+		{"/credentialSubject/children/1/name", "/credentialSubject/children/1/school/name", "/credentialSubject/address"},
+		{"/credentialSubject/children"},
 	} {
 		derived := deriveSD(t, base, pointers...)
 		res, err := Verify(ctx, derived, opts)
