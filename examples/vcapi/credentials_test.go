@@ -344,7 +344,7 @@ func TestDeriveAnswers501UntilSupported(t *testing.T) {
 }
 
 // The JOSE path issues an EnvelopedVerifiableCredential (EnvelopingProof tag) that its
-// verifier accepts.
+// verifier accepts, and refuses the envelope once broken.
 func TestIssueEnvelopedVCJWT(t *testing.T) {
 	s := newTestServer(t, false)
 	bp := s.path(t, "/vc-jwt")
@@ -355,6 +355,20 @@ func TestIssueEnvelopedVCJWT(t *testing.T) {
 	}
 	if r := s.verify(t, bp.Path, got); r.code != http.StatusOK {
 		t.Fatalf("verify: %d %s", r.code, r.body)
+	}
+	// The VC Data Model suite's negative cases for enveloped credentials (§4.13.1).
+	for name, change := range map[string]func(m map[string]any){
+		"empty @context":       func(m map[string]any) { m["@context"] = []any{} },
+		"examples @context":    func(m map[string]any) { m["@context"] = "https://www.w3.org/ns/credentials/examples/v2" },
+		"id not a data: URL":   func(m map[string]any) { m["id"] = id[strings.LastIndex(id, ",")+1:] },
+		"no type":              func(m map[string]any) { delete(m, "type") },
+		"VerifiableCredential": func(m map[string]any) { m["type"] = "VerifiableCredential" },
+	} {
+		bad := clone(t, got)
+		change(bad)
+		if r := s.verify(t, bp.Path, bad); r.code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", name, r.code, r.body)
+		}
 	}
 }
 
