@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -29,7 +30,7 @@ import (
 // webTimeout bounds one did:web resolution.
 const webTimeout = 10 * time.Second
 
-const keysGenerateUsage = `usage: credence keys generate [--type ed25519|p256|p384|secp256k1] [--format jwk|multikey|pem] [--out FILE]
+const keysGenerateUsage = `usage: credence keys generate [--type ed25519|p256|p384|secp256k1|bls12381g2] [--format jwk|multikey|pem] [--out FILE]
 
 Makes a fresh signing key and prints its private JWK, its public key (as a JWK, a
 Multikey or a PEM SubjectPublicKeyInfo) and its DIDs (did:key and did:jwk) with the key
@@ -41,7 +42,9 @@ summary to stderr; with --out FILE the private JWK is written to FILE with mode 
 (an existing file is not overwritten) and the summary goes to stdout. With --json,
 stdout holds one JSON object (with "privateJwk" only when there is no --out).
 
-bls12381g2 (BBS) keys are not supported yet.`
+bls12381g2 makes a BBS key (BLS12-381 G2, for bbs-2023 Data Integrity proofs): its
+private JWK is the public one of draft-ietf-cose-bls-key-representations with d, the
+secret scalar. BBS keys sign no JWT, and the other commands do not sign with them yet.`
 
 // keyInfo describes a public key.
 type keyInfo struct {
@@ -58,7 +61,7 @@ type keyInfo struct {
 
 func cmdKeysGenerate(ctx context.Context, e *env, args []string) error {
 	f := newFlags("keys generate", keysGenerateUsage)
-	typ := f.String("type", "ed25519", "key type: ed25519, p256, p384 or secp256k1")
+	typ := f.String("type", "ed25519", "key type: ed25519, p256, p384, secp256k1 or bls12381g2")
 	format := f.String("format", "jwk", "public key format: jwk, multikey or pem")
 	out := f.String("out", "", "write the private JWK to `FILE` (mode 0600) instead of stdout")
 	pos, err := f.parse(e, args)
@@ -71,22 +74,29 @@ func cmdKeysGenerate(ctx context.Context, e *env, args []string) error {
 	if *format != "jwk" && *format != "multikey" && *format != "pem" {
 		return usagef("--format must be jwk, multikey or pem, not %q", *format)
 	}
+	var pub crypto.PublicKey
+	var priv []byte
 	switch keys.KeyType(*typ) {
 	case keys.Ed25519, keys.P256, keys.P384, keys.Secp256k1:
-	case "bls12381g2":
-		return errors.New("bls12381g2 keys are not supported yet")
+		signer, err := keys.Generate(keys.KeyType(*typ))
+		if err != nil {
+			return err
+		}
+		if priv, err = keys.PrivateJWK(signer); err != nil {
+			return err
+		}
+		pub = signer.Public()
+	case keys.BLS12381G2:
+		if *format == "pem" {
+			return usagef("--format pem: BLS12-381 keys have no SubjectPublicKeyInfo; use jwk or multikey")
+		}
+		if pub, priv, err = generateBBS(); err != nil {
+			return err
+		}
 	default:
-		return usagef("--type must be ed25519, p256, p384 or secp256k1, not %q", *typ)
+		return usagef("--type must be ed25519, p256, p384, secp256k1 or bls12381g2, not %q", *typ)
 	}
-	signer, err := keys.Generate(keys.KeyType(*typ))
-	if err != nil {
-		return err
-	}
-	priv, err := keys.PrivateJWK(signer)
-	if err != nil {
-		return err
-	}
-	info, err := describeKey(ctx, signer.Public(), *format)
+	info, err := describeKey(ctx, pub, *format)
 	if err != nil {
 		return err
 	}
@@ -112,6 +122,30 @@ func cmdKeysGenerate(ctx context.Context, e *env, args []string) error {
 		printKeyInfo(e.stdout, info)
 	}
 	return nil
+}
+
+// generateBBS makes a BBS key (BLS12-381 G2) and returns its public key and its private
+// JWK: the public JWK of draft-ietf-cose-bls-key-representations with the secret scalar
+// as d.
+func generateBBS() (crypto.PublicKey, []byte, error) {
+	k, err := keys.GenerateBBSKey(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	pubJWK, err := keys.JWK(k.Public())
+	if err != nil {
+		return nil, nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(pubJWK, &m); err != nil {
+		return nil, nil, err
+	}
+	m["d"] = base64.RawURLEncoding.EncodeToString(k.Bytes())
+	priv, err := json.Marshal(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return k.Public(), priv, nil
 }
 
 func printKeyInfo(w io.Writer, info *keyInfo) {
@@ -149,6 +183,9 @@ func describeKey(ctx context.Context, pub crypto.PublicKey, format string) (*key
 		return nil, err
 	}
 	alg, err := keys.Algorithm(pub)
+	if kt == keys.BLS12381G2 {
+		alg, err = "BBS", nil // signs with BBS only (bbs-2023), never JOSE
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -325,6 +362,16 @@ func parseAnyJWK(data []byte, name string) (crypto.PublicKey, error) {
 	}
 	if s, perr := keys.ParsePrivateJWK(data); perr == nil {
 		return s.Public(), nil
+	}
+	// A BBS private JWK ("credence keys generate --type bls12381g2") without its secret.
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) == nil && string(m["crv"]) == `"BLS12381G2"` && m["d"] != nil {
+		delete(m, "d")
+		if pubJSON, merr := json.Marshal(m); merr == nil {
+			if pub, perr := keys.ParseJWK(pubJSON); perr == nil {
+				return pub, nil
+			}
+		}
 	}
 	return nil, fmt.Errorf("reading the key in %s: %w", displayName(name), err)
 }

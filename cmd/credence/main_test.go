@@ -328,9 +328,24 @@ func TestKeysGenerate(t *testing.T) {
 		}
 	})
 	t.Run("bls12381g2", func(t *testing.T) {
-		r := cli(t, dir, "", "keys", "generate", "--type", "bls12381g2")
-		if r.code != 1 || !strings.Contains(r.stderr, "not supported yet") {
-			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		info := decode[map[string]any](t, ok(t, dir, "", "keys", "generate", "--type", "bls12381g2", "--out", "bbs.jwk", "--json"))
+		if info["algorithm"] != "BBS" || !strings.HasPrefix(info["didKey"].(string), "did:key:zUC7") {
+			t.Errorf("BBS key: %v", info)
+		}
+		priv := decode[map[string]any](t, readFile(t, dir, "bbs.jwk"))
+		if priv["crv"] != "BLS12381G2" || priv["d"] == nil {
+			t.Errorf("BBS private JWK: %v", priv)
+		}
+		got := decode[map[string]any](t, ok(t, dir, "", "did", "create", "--key", "bbs.jwk", "--json"))
+		if got["did"] != info["didKey"] {
+			t.Errorf("did create: %v, keys generate: %v", got["did"], info["didKey"])
+		}
+		mk := decode[map[string]any](t, ok(t, dir, "", "keys", "generate", "--type", "bls12381g2", "--format", "multikey", "--json"))
+		if s, _ := mk["publicKey"].(string); !strings.HasPrefix(s, "zUC7") {
+			t.Errorf("BBS Multikey: %v", mk["publicKey"])
+		}
+		if r := cli(t, dir, "", "keys", "generate", "--type", "bls12381g2", "--format", "pem"); r.code != 2 {
+			t.Errorf("BBS key as PEM: exit %d, want 2", r.code)
 		}
 	})
 }
