@@ -568,3 +568,23 @@ func sameDataset(a, b []jsonld.Quad) bool {
 	}
 	return slices.Equal(mask(a), mask(b))
 }
+
+// hmacShuffledLabels is the label map factory of bbs-2023 (vc-di-bbs
+// createShuffledIdLabelMapFunction): each canonical label is replaced by its HMAC, as in
+// hmacLabels, and the blank nodes are then labelled "b0", "b1", ... in the order of
+// those HMAC labels, so that the labels reveal nothing but the number of blank nodes.
+func hmacShuffledLabels(key []byte) labelMapFactory {
+	return func(ids map[string]string) (map[string]string, error) {
+		byHMAC, err := hmacLabels(key)(ids)
+		if err != nil {
+			return nil, err
+		}
+		sorted := slices.Sorted(maps.Values(byHMAC))
+		out := make(map[string]string, len(byHMAC))
+		for in, h := range byHMAC {
+			i, _ := slices.BinarySearch(sorted, h)
+			out[in] = "b" + strconv.Itoa(i)
+		}
+		return out, nil
+	}
+}
