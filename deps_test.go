@@ -51,9 +51,11 @@ var rules = map[string][]string{
 	// presentation/openid4vp speaks OpenID4VP over HTTP through the network guard,
 	// with our JOSE layer for request objects and encrypted responses.
 	"presentation/openid4vp": {"internal/errs", "internal/jsonx", "internal/jose", "internal/netguard", "did", "did/key", "did/jwk", "keys", "vc", "pex/dcql", "presentation"},
-	"vc/jose":      {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
-	"vc/sdjwt":     {"internal/errs", "internal/jsonx", "internal/jose", "internal/claimpath", "internal/netguard", "keys"},
-	"vc/status":    {"internal/errs", "internal/jsonx", "internal/netguard"},
+	// presentation/openid4vp/redisstore is the one package that imports a Redis client.
+	"presentation/openid4vp/redisstore": {"presentation/openid4vp", "vc", "github.com/redis/go-redis/v9"},
+	"vc/jose":                           {"internal/errs", "internal/jsonx", "internal/jose", "keys"},
+	"vc/sdjwt":                          {"internal/errs", "internal/jsonx", "internal/jose", "internal/claimpath", "internal/netguard", "keys"},
+	"vc/status":                         {"internal/errs", "internal/jsonx", "internal/netguard"},
 	// vc/schema evaluates JSON Schema (DESIGN.md §7); vc verifies schema credentials for it.
 	"vc/schema": {"internal/errs", "internal/jsonx", "internal/netguard", "github.com/santhosh-tekuri/jsonschema/v6"},
 	// vc/jsonld canonicalizes with its own RDFC-1.0 code; json-gold expands behind its
