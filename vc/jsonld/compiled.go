@@ -35,7 +35,7 @@ var errNotCompiled = errors.New("jsonld: not handled by the compiled path")
 
 // maxCompiledContexts bounds the active contexts a registry keeps. Past it, contexts are
 // still processed, just not kept.
-const maxCompiledContexts = 4096
+const maxCompiledContexts = 1024
 
 // compiledTerm is a term definition of the subset the compiled path handles.
 type compiledTerm struct {
@@ -69,6 +69,8 @@ type activeContext struct {
 	previous  *activeContext
 }
 
+// emptyActiveContext is the initial active context. Like every active context it is never
+// modified: applying a context to it clones it.
 var emptyActiveContext = &activeContext{terms: map[string]*compiledTerm{}}
 
 func (a *activeContext) clone() *activeContext {

@@ -66,7 +66,7 @@ var embeddedContexts = [...]embeddedContext{
 // one holding the embedded documents. A Contexts is safe for concurrent use; build it once
 // and share it, since registering parses the documents and the registry keeps the contexts
 // it has processed for the compiled expansion path (see the package documentation), at
-// most 4096 of them.
+// most 1024 of them.
 type Contexts struct {
 	mu   sync.RWMutex
 	docs map[string]*contextDoc
