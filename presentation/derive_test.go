@@ -115,6 +115,23 @@ func TestDeriveRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Claims paths, as a DCQL query names them.
+	for _, tc := range []struct {
+		paths []vc.ClaimPath
+		want  error
+	}{
+		{[]vc.ClaimPath{{"credentialSubject", "ageOver18"}}, nil},
+		{[]vc.ClaimPath{{"type", nil}}, nil},
+		{[]vc.ClaimPath{{"type", 1}}, nil},
+		{[]vc.ClaimPath{{"credentialSubject", "birthDate"}}, vc.ErrInvalidOptions},
+		{[]vc.ClaimPath{{"type", 7}}, vc.ErrInvalidOptions},
+		{[]vc.ClaimPath{{"type", true}}, vc.ErrInvalidOptions},
+	} {
+		out, err := holder.DeriveClaims(ctx, base, tc.paths)
+		if !errors.Is(err, tc.want) || (err == nil) == (out == nil) {
+			t.Errorf("DeriveClaims(%v): %v, want %v", tc.paths, err, tc.want)
+		}
+	}
 	// A derived credential goes into a Data Integrity presentation.
 	vp, err := holder.Present(ctx, [][]byte{derived}, presentation.Request{Format: vc.FormatDataIntegrity, Challenge: "c1", Domain: "shop.example"})
 	if err != nil {
