@@ -201,7 +201,7 @@ func mustMarshal(t testing.TB, v any) []byte {
 // The typical credentials of the Data Integrity vectors must take the compiled path.
 func TestCompiledMatchesGeneral(t *testing.T) {
 	c := DefaultContexts()
-	sources := []string{"w3c-vc-di-eddsa", "w3c-vc-di-ecdsa", "w3c-vcdm2", "w3c-bitstring-status-list"}
+	sources := []string{"w3c-vc-di-eddsa", "w3c-vc-di-ecdsa", "w3c-vc-di-bbs", "w3c-vcdm2", "w3c-bitstring-status-list", "w3c-vc-jose-cose"}
 	inline := Options{AllowInlineContexts: true}
 	type tally struct{ compiled, fallback, refused int }
 	total := tally{}
