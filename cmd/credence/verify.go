@@ -20,7 +20,7 @@ import (
 )
 
 const verifyUsage = `usage: credence verify [--presentation (--nonce N --audience A | --challenge C --domain D)]
-                       (--trust FILE | --trust-issuer ID ... | --accept-any-issuer) [flags] FILE|-
+                       (--trust FILE | --trust-issuer ID ... | --accept-any-issuer) [flags] FILE|DIR|-
 
 Verifies a credential (vc+jwt, VCDM 1.1 JWT, Data Integrity, SD-JWT VC, vc+sd-jwt) or,
 with --presentation, a presentation (vp+jwt, VCDM 1.1 JWT, Data Integrity, SD-JWT with
@@ -36,8 +36,9 @@ Whom to trust must be said: --trust FILE (a trust list,
 verifies, which gives up the question of who may issue what). --trust and
 --trust-issuer may be combined.
 
-Issuer and holder DIDs resolve offline (did:key, did:jwk, and the documents given with
---did-document); did:web only with --allow-network. --at judges validity (and the age
+Issuer and holder DIDs resolve offline (did:key, did:jwk, did:peer, and the documents
+given with --did-document); did:web only with --allow-network, and other methods only
+through --resolver (with --allow-network) for the --resolver-method methods named. --at judges validity (and the age
 of a presentation) at another instant: an audit of what was valid then.
 
 A credential with a status (credentialStatus, or an SD-JWT status claim) is checked
@@ -50,7 +51,9 @@ accepts the credential without checking its status.
 Given a folder instead of a file, verify checks every file in it (hidden files and
 subfolders aside) under the same options, prints one line per file and a summary
 (with --json, one report with a "results" array), shows progress on stderr with
---verbose, and exits 1 if any file failed.`
+--verbose, and exits 1 if any file failed. With --presentation every file must be bound
+to the one --nonce and --audience (or --challenge and --domain), and a nonce is accepted
+once: a second presentation with it fails with ErrReplay.`
 
 func cmdVerify(ctx context.Context, e *env, args []string) error {
 	f := newFlags("verify", verifyUsage)
