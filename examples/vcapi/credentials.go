@@ -50,9 +50,8 @@ func verified() verifyResult { return verifyResult{Verified: true, ProblemDetail
 
 // issue validates the credential against the data model, gives it status entries (a VCDM
 // 2.0 credential on the paths that have status lists, unless it carries a credentialStatus
-// of its own), secures
-// it and answers 201 with the bare secured credential, which the suites read both over
-// http and https.
+// of its own), secures it and answers 201 with the bare secured credential, which the
+// suites read both over http and https.
 func (bp *basePath) issue(w http.ResponseWriter, r *http.Request) {
 	var req issueRequest
 	if err := decodeBody(r, &req); err != nil {

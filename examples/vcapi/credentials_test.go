@@ -79,6 +79,18 @@ func TestIssueReturns201BareCredential(t *testing.T) {
 	}
 }
 
+// A credential without an issuer is issued by the path's DID (VC-API: the service names
+// itself).
+func TestIssueFillsMissingIssuer(t *testing.T) {
+	s := newTestServer(t, false)
+	bp := s.path(t, "/ecdsa-jcs-2019/p256")
+	c := credential(bp.id.DID)
+	delete(c, "issuer")
+	if got := s.issue(t, bp.Path, c); got["issuer"] != bp.id.DID {
+		t.Fatalf("issuer %v, want %s", got["issuer"], bp.id.DID)
+	}
+}
+
 // conformance.md: "most VCDM negative tests only call issue and expect 400 or 422 (never
 // 401): non-URL id, null issuer, credentialStatus without type, credentialSchema without
 // id, redefined protected terms".

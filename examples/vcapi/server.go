@@ -29,8 +29,8 @@ const (
 	maxDepth     = 64
 )
 
-// serverOptions configure newServer. The zero value serves on http://localhost with
-// fresh keys and logs nowhere.
+// serverOptions configure newServer. BaseURL is required; without Keys every issuer gets
+// a fresh key, without Logger nothing is logged.
 type serverOptions struct {
 	// BaseURL is the public URL of the server, without a final slash: status list
 	// credentials are named under it. Required.
@@ -47,7 +47,7 @@ type basePath struct {
 	profile
 	id    *identity    // nil for an unsupported profile
 	lists *statusLists // nil unless the profile issues status entries
-	sign  signFunc     // how this path secures a credential
+	sign  signFunc     // how this path signs its status list credentials
 	srv   *server
 	log   *slog.Logger // the server's logger with the path attached
 }
