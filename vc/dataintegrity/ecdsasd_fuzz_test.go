@@ -1,9 +1,12 @@
 package dataintegrity
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/credence-dev/credence/internal/errs"
 )
 
 // sdProofValueErr reports whether err wraps a sentinel the proof value decoders may return.
@@ -59,6 +62,36 @@ func FuzzECDSASDDerivedProofValue(f *testing.F) {
 		again, err := parseECDSASDDerived(text)
 		if err != nil || !reflect.DeepEqual(again, p) {
 			t.Fatalf("round trip: %v\n%+v\n%+v", err, again, p)
+		}
+	})
+}
+
+// FuzzVerifyECDSASD runs Verify with an RDF conversion on arbitrary documents (seeds in
+// testdata/fuzz/FuzzVerifyECDSASD: our derived and base credentials and broken variants),
+// so that derived proofs reach canonicalization, relabelling and signature checks.
+// Properties: no panic; an error comes with a nil result and wraps a sentinel; a success
+// is one ecdsa-sd-2023 proof by the seeds' issuer.
+func FuzzVerifyECDSASD(f *testing.F) {
+	ctx := context.Background()
+	opts := VerifyOptions{Key: didKeyVM, Purpose: PurposeAssertionMethod, Now: fixedNow, ToRDF: testToRDF}
+	more := []error{errs.ErrUnknownContext, errs.ErrCanonicalizationLimit, ErrInvalidOptions}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		res, err := Verify(ctx, doc, opts)
+		if err != nil {
+			if res != nil {
+				t.Fatalf("result with error %v", err)
+			}
+			for _, s := range append(sentinels, more...) {
+				if errors.Is(err, s) {
+					return
+				}
+			}
+			t.Fatalf("error without a sentinel: %v", err)
+		}
+		for _, p := range res.Proofs {
+			if p.Key == nil || p.Cryptosuite == "" {
+				t.Fatalf("incomplete result %+v", p)
+			}
 		}
 	})
 }
