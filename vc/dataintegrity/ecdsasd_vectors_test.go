@@ -18,13 +18,16 @@ import (
 	"github.com/credence-dev/credence/vc/jsonld"
 )
 
+// testContexts are the embedded contexts, processed once as the facade does per verifier.
+var testContexts = jsonld.DefaultContexts()
+
 // testToRDF is the RDFFunc the facade wires, with the embedded contexts.
 func testToRDF(ctx context.Context, doc map[string]any) ([]jsonld.Quad, error) {
 	b, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
 	}
-	return jsonld.ToRDF(ctx, b, jsonld.DefaultContexts(), jsonld.Options{})
+	return jsonld.ToRDF(ctx, b, testContexts, jsonld.Options{})
 }
 
 // sdVector is one ecdsa-sd-2023 run of the W3C vectors: base proof, derived proof and
