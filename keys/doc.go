@@ -16,6 +16,8 @@
 // The key decides the algorithm: [Algorithm] maps each key to exactly one algorithm
 // and [Verify] refuses any other (ErrAlgorithmKeyMismatch). Only EdDSA, ES256, ES384 and
 // ES256K exist here; RSA, HMAC, "none" and P-521 are refused with a named error.
+// BLS12-381 G2 keys (*BLS12381G2PublicKey, [BBSSigner]) sign and verify only with BBS
+// (draft-irtf-cfrg-bbs-signatures-06), never JOSE.
 // Parsers check sizes before decoding, reject private members where a public key is
 // expected (ErrPrivateKeyMaterial), and check that points lie on their curve.
 package keys
