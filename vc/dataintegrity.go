@@ -77,7 +77,8 @@ type DeriveOptions struct {
 // (VerifyCredential, or inside a presentation). Data must be the credential as issued;
 // the base proof is not verified here. A base proof is never given to a verifier: it
 // carries the HMAC key and the signature of every statement, and VerifyCredential refuses
-// it with ErrBaseProofPresented.
+// it with ErrBaseProofPresented. Derived credentials of one base proof share its base
+// signature and proof-scoped key, so verifiers can link them to each other.
 func DeriveCredential(ctx context.Context, data []byte, opts DeriveOptions) ([]byte, error) {
 	c := opts.Contexts
 	if c == nil {

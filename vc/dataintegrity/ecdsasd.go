@@ -410,6 +410,11 @@ type ecdsaSDDisclosure struct {
 // verify the base proof (see VerifyBase); it fails on a base proof whose signatures do
 // not match the document's statements.
 //
+// Derived proofs of one base proof are linkable: each carries the same base signature and
+// proof-scoped key, and the HMAC labels of the revealed blank nodes, so verifiers that
+// compare notes can tell they come from one credential. Unlinkable disclosure needs
+// bbs-2023.
+//
 // The output is the revealed document, with its members in JCS (RFC 8785) order and the
 // base proof's members except proofValue. Errors wrap ErrInvalidOptions (options, a
 // pointer that names nothing), ErrInvalidProof or ErrUnsupportedProof (the base proof),

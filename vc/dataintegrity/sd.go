@@ -22,6 +22,16 @@ import (
 // compact JSON-LD document, skolemization, canonicalization with relabelled blank nodes,
 // and grouping of the canonical statements by selection. They work on documents as this
 // package holds them (values as jsonx decodes them) and never modify their input.
+//
+// A suite uses them in this order: parsePointers for its pointer lists;
+// canonicalizeAndGroup with a labelMapFactory (hmacLabels for ecdsa-sd-2023,
+// hmacShuffledLabels for bbs-2023) and one groupDef per selection (the issuer's
+// "mandatory"; the holder's "mandatory", "selective" and "combined"), which gives the
+// sorted canonical statements, their label map and the matching indexes of each group;
+// selectJSONLD on the unsecured document for the revealed document; jsonld.Canonicalize
+// of the combined group's deskolemized statements for the verifier's label map; and, on
+// the verifier's side, canonicalizeQuads with labelMapLabels. Proof values are CBOR
+// through cborWriter and cborReader (sdcbor.go).
 
 // RDFFunc converts a JSON-LD document to an RDF dataset (JSON-LD 1.1 API §8, Deserialize
 // JSON-LD to RDF), as [jsonld.ToRDF] does. doc is a document as this package holds it; the
