@@ -43,7 +43,8 @@
 // credential that declares a status (Bitstring Status List, Token Status List) is checked
 // against the list, fetched through VerifierOptions.StatusFetcher; one that cannot be
 // checked fails (ErrStatusRetrieval, ErrStatusVerification) unless SkipStatus says to
-// accept it unchecked. credentialSchema is not validated yet.
+// accept it unchecked. credentialSchema entries are validated when
+// VerifierOptions.Schemas is set (vc/schema), and not otherwise.
 //
 // # Data model
 //

@@ -138,6 +138,22 @@ var (
 	// integrity check or its rules, or the credential violates its claim metadata.
 	ErrTypeMetadata = errs.ErrTypeMetadata
 
+	// ErrSchemaValidation: the credential does not satisfy one of its credential schemas
+	// (VerifierOptions.Schemas).
+	ErrSchemaValidation = errs.ErrSchemaValidation
+	// ErrSchemaRetrieval: a credential schema could not be had: not registered and not
+	// fetchable.
+	ErrSchemaRetrieval = errs.ErrSchemaRetrieval
+
+	// ErrUntrustedVerifier: an OpenID4VP request does not authenticate its verifier.
+	ErrUntrustedVerifier = errs.ErrUntrustedVerifier
+	// ErrConsentDenied: the user declined to share.
+	ErrConsentDenied = errs.ErrConsentDenied
+	// ErrPending: no OpenID4VP response has arrived yet.
+	ErrPending = errs.ErrPending
+	// ErrRejected: the other party refused what was sent.
+	ErrRejected = errs.ErrRejected
+
 	// ErrRevoked: the credential's status says revoked.
 	ErrRevoked = errs.ErrRevoked
 	// ErrSuspended: the credential's status says suspended.

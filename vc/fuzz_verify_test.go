@@ -58,6 +58,9 @@ var vcSentinels = []struct {
 	{"ErrDisclosureOverwrite", vc.ErrDisclosureOverwrite}, {"ErrReservedClaimDisclosed", vc.ErrReservedClaimDisclosed},
 	{"ErrInvalidDigest", vc.ErrInvalidDigest}, {"ErrUnsupportedHashAlgorithm", vc.ErrUnsupportedHashAlgorithm},
 	{"ErrSDHashMismatch", vc.ErrSDHashMismatch}, {"ErrTypeMetadata", vc.ErrTypeMetadata},
+	{"ErrSchemaValidation", vc.ErrSchemaValidation}, {"ErrSchemaRetrieval", vc.ErrSchemaRetrieval},
+	{"ErrUntrustedVerifier", vc.ErrUntrustedVerifier}, {"ErrConsentDenied", vc.ErrConsentDenied},
+	{"ErrPending", vc.ErrPending}, {"ErrRejected", vc.ErrRejected},
 	{"ErrCanonicalizationLimit", vc.ErrCanonicalizationLimit},
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/credence-dev/credence/keys"
 	vcjose "github.com/credence-dev/credence/vc/jose"
 	"github.com/credence-dev/credence/vc/jsonld"
+	"github.com/credence-dev/credence/vc/schema"
 	"github.com/credence-dev/credence/vc/sdjwt"
 	"github.com/credence-dev/credence/vc/status"
 )
@@ -79,6 +80,11 @@ type VerifierOptions struct {
 	// against its claim metadata; a credential that fails is ErrTypeMetadata. If nil,
 	// no type metadata is processed and nothing is fetched for it.
 	TypeMetadata *TypeMetadataPolicy
+	// Schemas, if not nil, validates every credential's credentialSchema entries
+	// (JsonSchema and JsonSchemaCredential, W3C VC JSON Schema) with the schemas it
+	// names; a credential that fails is ErrSchemaValidation, one whose schema cannot be
+	// had ErrSchemaRetrieval. If nil, credentialSchema is not validated.
+	Schemas *SchemaOptions
 	// SkipHolderBinding accepts presentations whose holder is not a subject of (or
 	// bound by cnf to) the credentials it presents. It gives up the proof that the
 	// presenter is the person the credential is about.
@@ -111,6 +117,7 @@ type Verifier struct {
 	sd          *sdjwt.Verifier // nil when no SD-JWT format is allowed
 	sdvp        *sdjwt.Verifier // vp+sd-jwt; nil when FormatSDJWT is not allowed
 	typeMeta    *TypeMetadataPolicy
+	schemas     *schema.Validator
 	status      *status.Checker
 	contexts    *jsonld.Contexts
 	legacySDJWT bool
@@ -200,6 +207,9 @@ func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 	if v.status, err = v.newStatusChecker(opts.StatusFetcher); err != nil {
 		return nil, err
 	}
+	if v.schemas, err = v.newSchemaValidator(opts.Schemas); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -250,6 +260,17 @@ func vErr(r Reason, path string, err error) *VerifyError {
 // On success the result holds what was proven; on failure it is nil and the error is
 // a *VerifyError wrapping one sentinel.
 func (v *Verifier) VerifyCredential(ctx context.Context, data []byte) (*Verified, error) {
+	got, err := v.verifyCredential(ctx, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.checkSchemas(ctx, got); err != nil {
+		return nil, err
+	}
+	return got, nil
+}
+
+func (v *Verifier) verifyCredential(ctx context.Context, data []byte) (*Verified, error) {
 	if err := checkSize(data, v.limits); err != nil {
 		return nil, err
 	}
@@ -633,6 +654,17 @@ func (v *Verifier) verifySDJWTPresentation(ctx context.Context, data []byte, wan
 // EnvelopedVerifiableCredential or JWT string, or a credential with a Data Integrity
 // proof.
 func (v *Verifier) verifyEmbedded(ctx context.Context, raw json.RawMessage) (*Verified, error) {
+	got, err := v.verifyEmbeddedProof(ctx, raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.checkSchemas(ctx, got); err != nil {
+		return nil, err
+	}
+	return got, nil
+}
+
+func (v *Verifier) verifyEmbeddedProof(ctx context.Context, raw json.RawMessage) (*Verified, error) {
 	obj, err := jsonx.Decode(raw, jsonx.Limits{MaxBytes: len(raw) + 1})
 	if err != nil {
 		return nil, err

@@ -122,6 +122,12 @@ var (
 	ErrTypeMetadata             = errors.New("credence: SD-JWT VC type metadata not satisfied")
 )
 
+// Credential schemas.
+var (
+	ErrSchemaValidation = errors.New("credence: credential does not satisfy its credential schema")
+	ErrSchemaRetrieval  = errors.New("credence: credential schema could not be retrieved")
+)
+
 // OpenID4VP.
 var (
 	ErrUntrustedVerifier = errors.New("credence: verifier not authenticated")

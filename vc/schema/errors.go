@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -9,15 +8,14 @@ import (
 )
 
 // Errors returned by this package. Every failure wraps one of them; test with errors.Is.
-// ErrSchemaValidation and ErrSchemaRetrieval belong to this package; the others are the
-// library-wide sentinels, so errors.Is(err, vc.ErrX) works as well.
+// They are the library-wide sentinels, so errors.Is(err, vc.ErrX) works as well.
 var (
 	// ErrSchemaValidation: the credential does not satisfy one of its credential schemas.
 	// The error is a [*ValidationError] that names the failing keywords and locations.
-	ErrSchemaValidation = errors.New("schema: credential does not satisfy its credential schema")
+	ErrSchemaValidation = errs.ErrSchemaValidation
 	// ErrSchemaRetrieval: a schema (or schema credential) is neither in the Registry nor
 	// retrievable: no Fetcher, a network error, a refused address or an HTTP error.
-	ErrSchemaRetrieval = errors.New("schema: credential schema could not be retrieved")
+	ErrSchemaRetrieval = errs.ErrSchemaRetrieval
 
 	// ErrUnsupportedSchema: a credentialSchema type other than JsonSchema and
 	// JsonSchemaCredential, a schema without $schema or of a dialect other than JSON
