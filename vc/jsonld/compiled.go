@@ -779,6 +779,9 @@ func (x *compiledExpander) node(a *activeContext, prop string, e map[string]any,
 		if k == "@context" {
 			continue
 		}
+		if k == "" {
+			return nil, errNotCompiled // the processor drops it (decodeDocument refuses it)
+		}
 		value := e[k]
 		p, err := a.expandIRI(k, false, true)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/credence-dev/credence/internal/errs"
 	"github.com/credence-dev/credence/internal/vectors"
 )
 
@@ -385,5 +386,21 @@ func TestCompiledAddedContexts(t *testing.T) {
 	b.WriteString(`]}`)
 	if checkSamePaths(t, c, "many context references", []byte(b.String()), Options{}) {
 		t.Error("many context references: the compiled path did not give up")
+	}
+}
+
+// TestEmptyMemberName: the processor drops a member with an empty name silently, so both
+// paths refuse it.
+func TestEmptyMemberName(t *testing.T) {
+	c := DefaultContexts()
+	for _, doc := range []string{
+		`{"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],"":"x"}`,
+		`{"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],"credentialSubject":{"a":{"":{"b":"c"}}}}`,
+	} {
+		_, err := ToRDF(context.Background(), []byte(doc), c, Options{})
+		var te *TermError
+		if !errors.As(err, &te) || !errors.Is(err, errs.ErrUnknownContext) {
+			t.Errorf("%s: %v, want a TermError wrapping ErrUnknownContext", doc, err)
+		}
 	}
 }

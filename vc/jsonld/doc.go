@@ -53,9 +53,9 @@
 // document of the W3C vectors and under fuzzing.
 //
 // Expansion runs in safe mode and then fails on anything JSON-LD would drop: a property
-// or type that no context defines, a relative IRI, an inline context (unless
-// Options.AllowInlineContexts), or a protected term of the VC contexts redefined, so that
-// nothing a signature seems to cover goes unsigned. The report names the JSON Pointer.
+// or type that no context defines, a member with an empty name, a relative IRI, an inline
+// context (unless Options.AllowInlineContexts), or a protected term of the VC contexts
+// redefined, so that nothing a signature seems to cover goes unsigned. The report names the JSON Pointer.
 //
 // Terms are checked before they are hashed: an IRI with a space or a '>' or a literal that is
 // not UTF-8 could otherwise make two different datasets serialize, and so sign, alike.

@@ -92,7 +92,8 @@ func (e *TermError) Unwrap() error { return e.Err }
 // In order: the document must be strict JSON (internal/jsonx: duplicate members, bad UTF-8
 // and nesting deeper than 64 are refused), a JSON object, within opts.MaxBytes and
 // opts.MaxObjects; every @context entry, at any depth, must be the URL of a document in c,
-// or an inline context when opts.AllowInlineContexts is set; the top-level @context must
+// or an inline context when opts.AllowInlineContexts is set; no member may have an empty
+// name, even inside a JSON literal (the processor would drop it); the top-level @context must
 // start with opts.RequireFirst when it is set. Expansion then runs in safe mode with a
 // loader that serves only c, exact URL for exact URL, and at most 256 context loads; the
 // result is checked: every property and type must be an absolute IRI
@@ -211,6 +212,11 @@ func (w *documentWalker) pointer(extra ...string) string {
 }
 
 func (w *documentWalker) member(k string, v any) error {
+	if k == "" {
+		// The processor takes an empty property name for the top level and drops its
+		// value without a word, so it would go unsigned.
+		return &TermError{Pointer: w.pointer(""), Reason: "member with an empty name, which expansion drops", Err: errs.ErrUnknownContext}
+	}
 	w.path = append(w.path, k)
 	var err error
 	if k == "@context" {
