@@ -22,7 +22,7 @@ func FuzzCompiledMatchesGeneral(f *testing.F) {
 		var m map[string]any
 		if json.Unmarshal(doc, &m) == nil && m != nil {
 			var v any
-			if key != "" && json.Unmarshal(value, &v) == nil {
+			if json.Unmarshal(value, &v) == nil {
 				n := int(at)
 				setInObject(m, &n, key, v)
 			}
