@@ -17,8 +17,7 @@ const BLS12381G2 KeyType = "bls12381g2"
 // BLS12381G2PublicKey is a BLS12-381 public key in G2: a point of the subgroup G2 other
 // than the identity, checked when it is parsed. It verifies BBS signatures and proofs
 // (draft-irtf-cfrg-bbs-signatures-06, BLS12-381-SHA-256) and derives proofs from
-// signatures. It is safe for concurrent use; it keeps the generators of messages past
-// the 64 every key shares, so reuse one value for many calls with long message lists.
+// signatures. It is immutable and safe for concurrent use.
 type BLS12381G2PublicKey struct {
 	k     *bbs.PublicKey
 	suite *bbs.Suite

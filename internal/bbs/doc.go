@@ -4,8 +4,9 @@
 // list of messages; a holder derives from the signature a zero-knowledge proof that
 // discloses only some of the messages; a verifier checks the proof against the public key.
 //
-// A [Suite] holds the generators it has computed (create_generators is a hash to the curve
-// per message, so keep one Suite for the life of a program):
+// A [Suite] is the ciphersuite; its zero value is ready to use. The generators of
+// create_generators are computed once per program, in immutable tables shared by every
+// Suite:
 //
 //	var s bbs.Suite
 //	sk, err := s.GenerateKey(nil)

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	circl "github.com/cloudflare/circl/ecc/bls12381"
 	gnark "github.com/consensys/gnark-crypto/ecc/bls12-381"
@@ -23,7 +22,7 @@ const (
 // MaxMessages bounds the number of messages a signature or proof may carry. bbs-2023
 // signs one message per N-Quad of a credential, which stays far below it; the bound keeps
 // a hostile proof from making a verifier compute generators without end.
-const MaxMessages = 4096
+const MaxMessages = 1024
 
 // ciphersuiteID is the ciphersuite's identifier (draft §6.2.2); apiID adds the interface
 // identifier of the BBS Signatures Interface: hash-to-generators and hash-to-scalar
@@ -91,57 +90,51 @@ type genTable struct {
 	v      []byte
 }
 
-// Suite is the ciphersuite BLS12-381-SHA-256 of the BBS Signatures Interface, with a
-// cache of the generators it has computed. The zero value is ready to use; a Suite is
-// safe for concurrent use and must not be copied after first use. Every Suite shares the
-// first 64 generators (one immutable table, computed on first use); a Suite that signs
-// or verifies more messages computes and keeps the rest, so keep one for the life of a
-// program when messages are many.
-type Suite struct {
-	mu    sync.Mutex
-	table atomic.Pointer[genTable]
-}
+// Suite is the ciphersuite BLS12-381-SHA-256 of the BBS Signatures Interface. The zero
+// value is ready to use and safe for concurrent use.
+//
+// create_generators hashes to the curve once per point, so its output is computed once
+// per program and kept in immutable tables of 64, 256 and MaxMessages+1 points, each
+// built the first time a call needs more generators than the one before holds. A hostile
+// proof with many undisclosed messages therefore costs that work at most once per
+// program, whatever the number of keys or Suites.
+type Suite struct{}
 
-// sharedGenerators is the number of generators every Suite shares: one immutable table,
-// computed once per program on first use, so that a fresh Suite (one per key in package
-// keys) verifies small credentials without hashing to the curve again.
-const sharedGenerators = 64
+// generatorTiers are the sizes of the generator tables; the last is MaxMessages+1.
+var generatorTiers = [...]int{64, 256, MaxMessages + 1}
 
-var sharedTable = sync.OnceValues(func() (*genTable, error) {
-	return extend(nil, sharedGenerators)
-})
+// tables builds the generator table of each tier from the one before, once.
+var tables = func() (out [len(generatorTiers)]func() (*genTable, error)) {
+	for i, n := range generatorTiers {
+		out[i] = sync.OnceValues(func() (*genTable, error) {
+			var prev *genTable
+			if i > 0 {
+				var err error
+				if prev, err = out[i-1](); err != nil {
+					return nil, err
+				}
+			}
+			return extend(prev, n)
+		})
+	}
+	return out
+}()
 
 // generators returns Q_1, H_1, ..., H_count-1: count points of create_generators.
 func (s *Suite) generators(count int) ([]generator, error) {
 	if count > MaxMessages+1 {
 		return nil, fmt.Errorf("bbs: %d messages, more than %d: %w", count-1, MaxMessages, ErrTooLarge)
 	}
-	t := s.table.Load()
-	if t == nil {
-		var err error
-		if t, err = sharedTable(); err != nil {
-			return nil, err
+	for i, n := range generatorTiers {
+		if count <= n {
+			t, err := tables[i]()
+			if err != nil {
+				return nil, err
+			}
+			return t.points[:count], nil
 		}
 	}
-	if len(t.points) >= count {
-		return t.points[:count], nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if t2 := s.table.Load(); t2 != nil {
-		t = t2
-	}
-	if len(t.points) >= count {
-		return t.points[:count], nil
-	}
-	// Grow by at least half again, so that a run of calls with one more message each
-	// does not rebuild the table every time.
-	next, err := extend(t, min(max(count, len(t.points)+len(t.points)/2), MaxMessages+1))
-	if err != nil {
-		return nil, err
-	}
-	s.table.Store(next)
-	return next.points[:count], nil
+	return nil, fmt.Errorf("bbs: %d messages: %w", count-1, ErrTooLarge) // unreachable
 }
 
 // extend returns a new table holding the want first generators, t's points among them

@@ -121,7 +121,7 @@ func TestGeneratorsFixture(t *testing.T) {
 		}
 	}
 	// Extending the cache keeps the prefix: the table grows past the shared points here.
-	more, err := s.generators(sharedGenerators + 10)
+	more, err := s.generators(generatorTiers[0] + 10)
 	if err != nil {
 		t.Fatal(err)
 	}
