@@ -204,26 +204,6 @@ func parseBBSProofValue(pv string) (*bbsBase, *bbsDerived, error) {
 	return nil, nil, fmt.Errorf("dataintegrity: bbs-2023 proofValue header %x (a feature option or another suite): %w", hdr[:], ErrUnsupportedProof)
 }
 
-// shuffledLabels is vc-di-bbs §3.3.4 createShuffledIdLabelMapFunction: the HMAC labels of
-// hmacLabels, sorted, and each blank node labelled "b" followed by the position of its
-// HMAC label in that order.
-func shuffledLabels(key []byte) labelMapFactory {
-	hmacs := hmacLabels(key)
-	return func(ids map[string]string) (map[string]string, error) {
-		m, err := hmacs(ids)
-		if err != nil {
-			return nil, err
-		}
-		sorted := slices.Sorted(maps.Values(m))
-		out := make(map[string]string, len(m))
-		for in, h := range m {
-			i, _ := slices.BinarySearch(sorted, h)
-			out[in] = "b" + strconv.Itoa(i)
-		}
-		return out, nil
-	}
-}
-
 // bbsBaseRun holds the intermediate values of Create Base Proof, for tests.
 type bbsBaseRun struct {
 	groups                   *sdGroups
@@ -252,7 +232,7 @@ func createBBSBase(ctx context.Context, unsecured, config map[string]any, signer
 	if run.proofHash, err = sdProofHash(ctx, config, toRDF); err != nil {
 		return nil, err
 	}
-	run.groups, err = canonicalizeAndGroup(ctx, unsecured, toRDF, shuffledLabels(hmacKey),
+	run.groups, err = canonicalizeAndGroup(ctx, unsecured, toRDF, hmacShuffledLabels(hmacKey),
 		[]groupDef{{"mandatory", pointers, ErrInvalidOptions}})
 	if err != nil {
 		return nil, err
@@ -340,7 +320,7 @@ func deriveBBS(ctx context.Context, secured map[string]any, selectivePointers []
 	}
 	unsecured := withoutMember(secured, "proof")
 	combined := slices.Concat(mandatory, selective)
-	groups, err := canonicalizeAndGroup(ctx, unsecured, toRDF, shuffledLabels(base.hmacKey), []groupDef{
+	groups, err := canonicalizeAndGroup(ctx, unsecured, toRDF, hmacShuffledLabels(base.hmacKey), []groupDef{
 		{"mandatory", mandatory, ErrInvalidProof},
 		{"selective", selective, ErrInvalidOptions},
 		{"combined", combined, ErrInvalidOptions},
