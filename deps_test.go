@@ -47,7 +47,7 @@ var rules = map[string][]string{
 	// vc is the facade: it wires the engines, and by default resolves the two offline
 	// DID methods.
 	"vc":           {"internal/errs", "internal/jsonx", "internal/netguard", "keys", "did", "did/key", "did/jwk", "vc/jose", "vc/sdjwt", "vc/dataintegrity", "vc/status", "vc/jsonld", "vc/schema", "internal/jose"},
-	"presentation": {"did", "keys", "vc", "pex/dcql"},
+	"presentation": {"did", "keys", "vc", "pex", "pex/dcql"},
 	// presentation/openid4vp speaks OpenID4VP over HTTP through the network guard,
 	// with our JOSE layer for request objects and encrypted responses.
 	"presentation/openid4vp": {"internal/errs", "internal/jsonx", "internal/jose", "internal/netguard", "did", "did/key", "did/jwk", "keys", "vc", "pex/dcql", "presentation"},

@@ -72,8 +72,10 @@ func DCQLCredential(id string, data []byte) (dcql.Credential, error) {
 //     with a key binding JWT over the nonce and audience;
 //   - a vc+jwt or VCDM 1.1 JWT credential, which cannot hide claims, goes whole in a
 //     vp+jwt (or 1.1 JWT presentation) signed by the holder;
-//   - a Data Integrity credential goes whole in a Data Integrity presentation with
-//     challenge = nonce and domain = audience.
+//   - a Data Integrity credential with an ecdsa-sd-2023 or bbs-2023 base proof is
+//     derived to reveal exactly those paths, then presented; other Data Integrity
+//     credentials go whole; both in a Data Integrity presentation with challenge = nonce
+//     and domain = audience.
 //
 // The result maps each query id to its presentations, as JSON values (a string for
 // SD-JWT and JWT presentations, an object for Data Integrity ones).
@@ -115,6 +117,11 @@ func (h *Holder) presentOne(ctx context.Context, data []byte, paths [][]any, req
 	case vc.FormatJWT, vc.FormatJWT11:
 		vp, err = h.Present(ctx, [][]byte{data}, Request{Nonce: req.Nonce, Audience: req.Audience, Format: in.Format, Lifetime: req.Lifetime})
 	case vc.FormatDataIntegrity:
+		if sdCryptosuites[cryptosuiteOf(in)] {
+			if data, err = h.DeriveClaims(ctx, data, toClaimPaths(paths)); err != nil {
+				return nil, err
+			}
+		}
 		vp, err = h.Present(ctx, [][]byte{data}, Request{Challenge: req.Nonce, Domain: req.Audience, Format: vc.FormatDataIntegrity})
 		if err == nil {
 			return json.RawMessage(vp), nil

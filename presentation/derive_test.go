@@ -146,12 +146,9 @@ func TestDeriveRefuses(t *testing.T) {
 	if got.Credentials()[0].Claims()["credentialSubject"].(map[string]any)["ageOver18"] != true {
 		t.Error("ageOver18 not disclosed")
 	}
-	// The base credential inside a presentation is refused by the verifier.
-	vp, err = holder.Present(ctx, [][]byte{base}, presentation.Request{Format: vc.FormatDataIntegrity, Challenge: "c2", Domain: "shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := v.VerifyPresentation(ctx, vp, vc.Expect{Challenge: "c2", Domain: "shop.example"}); !errors.Is(err, vc.ErrBaseProofPresented) {
+	// The holder never puts the base credential into a presentation (a verifier would
+	// refuse it too, but its HMAC key would already have left the wallet).
+	if _, err := holder.Present(ctx, [][]byte{base}, presentation.Request{Format: vc.FormatDataIntegrity, Challenge: "c2", Domain: "shop.example"}); !errors.Is(err, vc.ErrBaseProofPresented) {
 		t.Errorf("base credential in a presentation: %v, want ErrBaseProofPresented", err)
 	}
 }

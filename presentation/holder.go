@@ -119,6 +119,9 @@ func (h *Holder) Present(ctx context.Context, creds [][]byte, req Request) ([]by
 		if !about(in.Credential, h.id) {
 			return nil, fmt.Errorf("presentation: credential %d is not about holder %s: %w", i, h.id, vc.ErrHolderBinding)
 		}
+		if in.Format == vc.FormatDataIntegrity && isBaseProof(in) {
+			return nil, fmt.Errorf("presentation: credential %d carries a base proof, which must never reach a verifier: derive it first (Derive): %w", i, vc.ErrBaseProofPresented)
+		}
 		var entry []byte
 		switch {
 		case in.Format == vc.FormatSDJWT:
