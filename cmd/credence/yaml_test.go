@@ -55,6 +55,7 @@ credentialSubject:
 		{"not YAML", "a: [1, 2\n", "ErrMalformed"},
 		{"infinity", "a: .inf\n", "ErrMalformed"},
 		{"too deep", strings.Repeat("[", 70) + strings.Repeat("]", 70) + "\n", "ErrTooDeep"},
+		{"far too deep for the parser", strings.Repeat("[", 20000) + "\n", "ErrMalformed"},
 		{"too large", "a: \"" + strings.Repeat("x", 1<<20) + "\"\n", "ErrTooLarge"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
