@@ -11,10 +11,11 @@ count=${2:-5}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-# run PACKAGE LABEL PATTERN: benchmark lines are kept as "LABEL:BenchmarkName-N ...".
+# run PACKAGE LABEL PATTERN [BENCHTIME]: benchmark lines are kept as "LABEL:BenchmarkName-N ...".
+# Slow operations (pairings, canonicalization of large sets) pass a smaller BENCHTIME.
 run() {
 	echo "running $1 $3" >&2
-	go test -run '^$' -bench "$3" -benchtime "$bt" -count "$count" -benchmem "$1" | grep '^Benchmark' | sed "s/^/$2:/" >>"$out"
+	go test -run '^$' -bench "$3" -benchtime "${4:-$bt}" -count "$count" -benchmem "$1" | grep '^Benchmark' | sed "s/^/$2:/" >>"$out"
 }
 run ./vc/ vc 'VerifyCredential|Issue$|Issue/|VerifyPresentation'
 run ./internal/jose/ jose 'RawEd25519Verify|ParseVerify'
@@ -24,10 +25,15 @@ run ./did/key/ didkey 'Resolve'
 run ./did/jwk/ didjwk 'Resolve'
 run ./did/web/ didweb 'CachedResolve'
 run ./vc/sdjwt/ sdjwt 'RawEd25519Verify|VerifyPresentation|VerifyIssued|Issue|Present'
-run ./vc/dataintegrity/ di 'VerifyEdDSAJCS2022|Ed25519Verify|SignEdDSAJCS2022|Ed25519Sign'
-run ./vc/jsonld/ jsonld 'ToRDF|JSONGoldNormalize|^BenchmarkCanonicalize$'
-run ./vc/status/ status 'CheckBitstringCached|DecodeBitstring|Batch10000'
-run ./pex/dcql/ dcql 'Evaluate'
+run ./vc/dataintegrity/ di 'VerifyEdDSAJCS2022|Ed25519Verify|SignEdDSAJCS2022|Ed25519Sign|EdDSARDFC2022|RDFCTransform|RDFCCanonicalizeOnly|P256Verify|ECDSASD2023'
+run ./vc/dataintegrity/ di 'BBS2023' 100x
+run ./internal/bbs/ bbs '^BenchmarkSign$|^BenchmarkVerify$|ProofGen|^BenchmarkProofVerify$|^BenchmarkFloor$' 100x
+run ./vc/jsonld/ jsonld 'ToRDF|JSONGoldNormalize|^BenchmarkCanonicalize$|RawEd25519Verify|TypicalExpand' 500x
+run ./vc/status/ status 'CheckBitstringCached|DecodeBitstring|Batch10000' 20x
+run ./vc/schema/ schema '^BenchmarkValidate$|Ed25519Baseline'
+run ./pex/ pex '^BenchmarkEvaluate$' 20x
+run ./pex/dcql/ dcql 'Evaluate' 20x
+run ./presentation/openid4vp/ oid4vp 'HandleResponse|RawEd25519Verify' 500x
 
 # ns prints the fastest ns/op of a benchmark; allocs its allocations (the same every run).
 ns() { awk -v n="$1" '$1 ~ "^"n"(-[0-9]+)?$" { if (min == "" || $3 < min) min = $3 } END { if (min != "") print min }' "$out"; }
@@ -64,6 +70,28 @@ row() { # name benchmark baseline
 	row "raw ed25519.Verify (Data Integrity baseline)" "di:BenchmarkEd25519Verify" "di:BenchmarkEd25519Verify"
 	row "eddsa-jcs-2022 verify" "di:BenchmarkVerifyEdDSAJCS2022" "di:BenchmarkEd25519Verify"
 	row "eddsa-jcs-2022 sign" "di:BenchmarkSignEdDSAJCS2022" "di:BenchmarkEd25519Sign"
+	row "eddsa-rdfc-2022 verify (compiled JSON-LD)" "di:BenchmarkVerifyEdDSARDFC2022" "di:BenchmarkEd25519Verify"
+	row "eddsa-rdfc-2022 add-proof" "di:BenchmarkSignEdDSARDFC2022" "di:BenchmarkEd25519Verify"
+	row "RDFC transform (JSON-LD to canonical N-Quads)" "di:BenchmarkRDFCTransform" "di:BenchmarkEd25519Verify"
+	row "RDFC canonicalization alone" "di:BenchmarkRDFCCanonicalizeOnly" "di:BenchmarkEd25519Verify"
+	row "raw ecdsa.Verify P-256 (ecdsa-sd-2023 baseline)" "di:BenchmarkP256Verify" "di:BenchmarkP256Verify"
+	row "ecdsa-sd-2023 issue (base proof)" "di:BenchmarkSignECDSASD2023" "di:BenchmarkP256Verify"
+	row "ecdsa-sd-2023 derive" "di:BenchmarkDeriveECDSASD2023" "di:BenchmarkP256Verify"
+	row "ecdsa-sd-2023 verify derived" "di:BenchmarkVerifyECDSASD2023" "di:BenchmarkP256Verify"
+	row "raw BBS ProofVerify (bbs-2023 baseline)" "di:BenchmarkBBS2023RawProofVerify" "di:BenchmarkBBS2023RawProofVerify"
+	row "bbs-2023 derive" "di:BenchmarkBBS2023Derive" "di:BenchmarkBBS2023RawProofVerify"
+	row "bbs-2023 verify derived" "di:BenchmarkBBS2023Verify" "di:BenchmarkBBS2023RawProofVerify"
+	row "BBS floor: 2-pairing check + MSM (baseline)" "bbs:BenchmarkFloor" "bbs:BenchmarkFloor"
+	row "BBS Sign, 10 messages" "bbs:BenchmarkSign" "bbs:BenchmarkFloor"
+	row "BBS Verify, 10 messages" "bbs:BenchmarkVerify" "bbs:BenchmarkFloor"
+	row "BBS ProofGen, 10 messages" "bbs:BenchmarkProofGen" "bbs:BenchmarkFloor"
+	row "BBS ProofVerify, 10 messages" "bbs:BenchmarkProofVerify" "bbs:BenchmarkFloor"
+	row "raw ed25519.Verify (JSON-LD baseline)" "jsonld:BenchmarkRawEd25519Verify" "jsonld:BenchmarkRawEd25519Verify"
+	row "json-gold Normalize, credential + proof options" "jsonld:BenchmarkJSONGoldNormalizeTypical" "jsonld:BenchmarkRawEd25519Verify"
+	row "raw ed25519.Verify (schema baseline)" "schema:BenchmarkEd25519Baseline" "schema:BenchmarkEd25519Baseline"
+	row "JSON Schema validation, cached schema" "schema:BenchmarkValidate" "schema:BenchmarkEd25519Baseline"
+	row "raw ed25519.Verify (OpenID4VP baseline)" "oid4vp:BenchmarkRawEd25519Verify" "oid4vp:BenchmarkRawEd25519Verify"
+	row "OpenID4VP response: decrypt + SD-JWT VC with KB + DCQL" "oid4vp:BenchmarkHandleResponse" "oid4vp:BenchmarkRawEd25519Verify"
 	echo
 	echo "Parsing and resolution (absolute; no signature involved):"
 	echo
@@ -74,6 +102,8 @@ row() { # name benchmark baseline
 		didkey:BenchmarkResolve/P-256 didjwk:BenchmarkResolve/Ed25519 didjwk:BenchmarkResolve/P-256 didweb:BenchmarkCachedResolve \
 		jsonld:BenchmarkToRDF jsonld:BenchmarkJSONGoldNormalize jsonld:BenchmarkCanonicalize \
 		status:BenchmarkCheckBitstringCached status:BenchmarkDecodeBitstring status:BenchmarkBatch10000 \
+		jsonld:BenchmarkTypicalToRDF/compiled jsonld:BenchmarkTypicalToRDF/json-gold jsonld:BenchmarkTypicalExpand/compiled jsonld:BenchmarkTypicalExpand/json-gold \
+		pex:BenchmarkEvaluate/10 pex:BenchmarkEvaluate/100 pex:BenchmarkEvaluate/1000 pex:BenchmarkEvaluate/10000 \
 		dcql:BenchmarkEvaluate/10 dcql:BenchmarkEvaluate/100 dcql:BenchmarkEvaluate/1000 dcql:BenchmarkEvaluate/10000; do
 		n=$(ns "$b" | head -1)
 		if [ -n "$n" ]; then printf '| %s | %s ns | %s |\n' "${b/:Benchmark/ }" "$n" "$(allocs "$b" | head -1)"; fi
