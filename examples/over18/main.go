@@ -9,9 +9,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -29,7 +31,6 @@ import (
 	"github.com/credence-dev/credence/keys"
 	"github.com/credence-dev/credence/presentation"
 	"github.com/credence-dev/credence/vc"
-	"github.com/credence-dev/credence/vc/sdjwt"
 	"github.com/credence-dev/credence/vc/status"
 )
 
@@ -50,22 +51,71 @@ type party struct {
 	signer keys.Signer
 }
 
-// check is one verification the verifier ran and what it learned or why it refused.
-type check struct {
-	Format   string   `json:"format"`
-	Step     string   `json:"step"`
-	Accepted bool     `json:"accepted"`
-	Over18   *bool    `json:"over18,omitempty"`
-	Learned  []string `json:"learned,omitempty"` // claim names the verifier saw, never values
-	Hidden   []string `json:"hidden"`            // claim names that stayed with the holder
-	Error    string   `json:"error,omitempty"`
-	Note     string   `json:"note,omitempty"`
+// issued is one credential the ministry issued to the wallet.
+type issued struct {
+	Format      string   `json:"format"`
+	Handle      string   `json:"handle"` // the wallet's name for it
+	Secured     string   `json:"secured"`
+	Status      string   `json:"status"`
+	StatusIndex int      `json:"statusIndex"`
+	Claims      []string `json:"claims"` // names of the claims about the person
+}
+
+// learned is one claim the shop saw; its value is shown only for the age answer.
+type learned struct {
+	Claim string `json:"claim"`
+	Value *bool  `json:"value,omitempty"`
+}
+
+// request is one "over 18?" request, the wallet's answer and the shop's verdict.
+type request struct {
+	Language   string    `json:"language"` // DCQL or PEX
+	Candidates []string  `json:"candidates"`
+	Matched    string    `json:"matched"`
+	Shared     []string  `json:"shared"` // what the wallet agreed to disclose
+	Kept       []string  `json:"kept"`   // what it kept back
+	Consent    string    `json:"consent"`
+	Proof      string    `json:"proof"`
+	Accepted   bool      `json:"accepted"`
+	Over18     *bool     `json:"over18,omitempty"`
+	Learned    []learned `json:"learned"`
+	Hidden     []string  `json:"hidden"` // names only: hidden values never leave the wallet
+	AlsoSeen   []string  `json:"alsoSeen"`
+	Linkable   []string  `json:"linkable"`
+	Error      string    `json:"error,omitempty"`
+	Sentinel   string    `json:"sentinel,omitempty"`
+
+	err error // the verifier's error, if it refused
+}
+
+// outcome is a check expected to be refused (or accepted) and what happened.
+type outcome struct {
+	Format   string `json:"format"`
+	Step     string `json:"step"`
+	Want     string `json:"want"` // the sentinel expected, or "accepted"
+	Accepted bool   `json:"accepted"`
+	Sentinel string `json:"sentinel,omitempty"`
+	Error    string `json:"error,omitempty"`
+	OK       bool   `json:"ok"`
+}
+
+// formatReport is everything the demo did with one format.
+type formatReport struct {
+	Format   string    `json:"format"`
+	Issued   issued    `json:"issued"`
+	Requests []request `json:"requests"`
+	Note     string    `json:"note,omitempty"`
+	OK       bool      `json:"ok"`
 }
 
 type report struct {
-	Parties []party `json:"parties"`
-	Checks  []check `json:"checks"`
-	OK      bool    `json:"ok"`
+	Parties    []party        `json:"parties"`
+	Formats    []formatReport `json:"formats"`
+	Guards     []outcome      `json:"guards"`
+	Revocation []outcome      `json:"revocation"`
+	Problems   []string       `json:"problems,omitempty"`
+	ElapsedMS  int64          `json:"elapsedMs"`
+	OK         bool           `json:"ok"`
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -74,7 +124,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print a machine-readable report instead of text")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: over18 [--json]")
-		fmt.Fprintln(stderr, "\nRuns the over-18 flow offline: identities, issuance, presentation, verification.")
+		fmt.Fprintln(stderr, "\nRuns the over-18 flow offline: identities, issuance in several formats, DCQL and")
+		fmt.Fprintln(stderr, "PEX requests, consent, minimal disclosure, verification and revocation.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -87,11 +138,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "over18: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
+	start := time.Now()
 	rep, err := flow(context.Background())
 	if err != nil {
 		fmt.Fprintf(stderr, "over18: %v\n", err)
 		return 1
 	}
+	rep.ElapsedMS = time.Since(start).Milliseconds()
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -116,14 +169,15 @@ func flow(ctx context.Context) (*report, error) {
 	}
 	rep := &report{OK: true}
 
-	// 1. Identities.
+	// 1. Identities. The ministry signs with P-256, which every format here accepts
+	// (ES256 for JOSE, ecdsa-sd-2023 for Data Integrity).
 	for _, a := range []struct {
 		role, name string
 		kt         keys.KeyType
 		create     func(crypto.PublicKey) (string, error)
 		rel        did.Relationship
 	}{
-		{"issuer", "Ministry of the Interior", keys.Ed25519, key.Create, did.AssertionMethod},
+		{"issuer", "Ministry of the Interior", keys.P256, key.Create, did.AssertionMethod},
 		{"holder", "Alice's wallet", keys.P256, jwk.Create, did.Authentication},
 		{"verifier", "Corner Shop", keys.Ed25519, key.Create, did.Authentication},
 	} {
@@ -133,235 +187,173 @@ func flow(ctx context.Context) (*report, error) {
 		}
 		rep.Parties = append(rep.Parties, p)
 	}
-	ministry, alice, shop := rep.Parties[0], rep.Parties[1], rep.Parties[2]
+	d := &demo{reg: reg, ministry: rep.Parties[0], alice: rep.Parties[1], shop: rep.Parties[2], held: map[string][]byte{}}
+	if d.issuer, err = vc.NewIssuer(d.ministry.signer, d.ministry.Method, vc.IssuerOptions{}); err != nil {
+		return nil, err
+	}
+	if d.wallet, err = presentation.NewHolder(d.alice.signer, d.alice.Method, presentation.HolderOptions{}); err != nil {
+		return nil, err
+	}
 
-	// 2. Issuance: the ministry signs Alice's identity credential as a vc+jwt.
-	cred, err := vc.ParseCredential([]byte(`{
-		"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
-		"type": ["VerifiableCredential", "IdentityCredential"],
-		"validFrom": "` + time.Now().UTC().Add(-time.Hour).Format(time.RFC3339) + `",
-		"validUntil": "` + time.Now().UTC().AddDate(1, 0, 0).Format(time.RFC3339) + `",
-		"credentialSubject": {
-			"id": "` + alice.DID + `",
-			"name": "Alice Example",
-			"birthDate": "2001-04-12",
-			"address": {"street": "1 Main Street", "locality": "Springfield"},
-			"ageOver18": true
-		},
-		"credentialStatus": {
-			"id": "` + statusListURL + `#42",
-			"type": "BitstringStatusListEntry",
-			"statusPurpose": "revocation",
-			"statusListIndex": "42",
-			"statusListCredential": "` + statusListURL + `"
+	// 2. The ministry publishes its status lists (the shop fetches them from an
+	// in-memory host: no network) and issues the credential in every format.
+	d.host = &listHost{lists: map[string][]byte{}}
+	bits, err := status.NewBitstringList(status.MinBitstringEntries, 1)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := status.NewTokenList(1024, 1)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.host.publish(ctx, d.issuer, d.ministry, bits, tokens); err != nil {
+		return nil, err
+	}
+	fs := formats()
+	for i, f := range fs {
+		is, err := d.issue(ctx, f, 40+i)
+		if err != nil {
+			return nil, err
 		}
-	}`))
-	if err != nil {
-		return nil, fmt.Errorf("building the credential: %w", err)
-	}
-	issuer, err := vc.NewIssuer(ministry.signer, ministry.Method, vc.IssuerOptions{})
-	if err != nil {
-		return nil, err
-	}
-	token, err := issuer.Issue(ctx, cred, vc.FormatJWT, vc.IssueOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("issuing: %w", err)
+		rep.Formats = append(rep.Formats, formatReport{Format: f.Name, Issued: is, OK: true})
 	}
 
-	// 3. The shop's request and its policy: only the ministry, only for identity credentials.
-	trust, err := vc.NewTrustList(vc.TrustedIssuer{ID: ministry.DID, Types: []string{"IdentityCredential"}})
+	// 3. The shop trusts the ministry for identity credentials, and asks "over 18?"
+	// with DCQL and with PEX; the wallet answers from whichever credential matches.
+	if d.trust, err = vc.NewTrustList(vc.TrustedIssuer{ID: d.ministry.DID, Types: []string{"IdentityCredential", vct}}); err != nil {
+		return nil, err
+	}
+	shop, err := d.verifier()
 	if err != nil {
 		return nil, err
 	}
-	// The ministry publishes its revocation list; the shop fetches it from there (here an
-	// in-memory host: no network).
-	host := &listHost{lists: map[string][]byte{}}
-	revocations, err := status.NewBitstringList(status.MinBitstringEntries, 1)
-	if err != nil {
-		return nil, err
-	}
-	if err := host.publish(ctx, issuer, revocations); err != nil {
-		return nil, err
-	}
-	verifier, err := vc.NewVerifier(vc.VerifierOptions{Resolver: reg, Trust: trust, StatusFetcher: host})
-	if err != nil {
-		return nil, err
-	}
-	want := vc.Expect{Nonce: rand.Text(), Audience: shop.DID}
-
-	// 4. The wallet presents, bound to the shop's nonce and audience.
-	wallet, err := presentation.NewHolder(alice.signer, alice.Method, presentation.HolderOptions{})
-	if err != nil {
-		return nil, err
-	}
-	vp, err := wallet.Present(ctx, [][]byte{token}, presentation.Request{Nonce: want.Nonce, Audience: want.Audience})
-	if err != nil {
-		return nil, fmt.Errorf("presenting: %w", err)
-	}
-
-	// 5. The shop verifies.
-	got, err := verifier.VerifyPresentation(ctx, vp, want)
-	c := check{Format: "vc+jwt in vp+jwt", Step: "verify the presentation", Accepted: err == nil,
-		Note: "vc+jwt has no selective disclosure: the verifier sees every claim of the credential"}
-	if err != nil {
-		c.Error = err.Error()
-		rep.OK = false
-	} else {
-		subject, _ := got.Credentials()[0].Claims()["credentialSubject"].(map[string]any)
-		if over, ok := subject["ageOver18"].(bool); ok {
-			c.Over18 = &over
+	var first []sent
+	for i, f := range fs {
+		fr := &rep.Formats[i]
+		for _, lang := range []string{"DCQL", "PEX"} {
+			r, s := d.ask(ctx, shop, f, lang)
+			if problem := expectDisclosure(f, r); problem != "" {
+				fr.OK, rep.OK = false, false
+				rep.Problems = append(rep.Problems, f.Name+" "+lang+": "+problem)
+			}
+			fr.Requests = append(fr.Requests, r)
+			if lang == "DCQL" && s.vp != nil {
+				first = append(first, s)
+			}
 		}
-		for name := range subject {
-			c.Learned = append(c.Learned, "credentialSubject."+name)
+		if f.Kind == kindJWT {
+			fr.Note = "for comparison: the shop learns every claim, the birth date included"
 		}
-		slices.Sort(c.Learned)
-		c.Hidden = []string{}
-		if c.Over18 == nil || !*c.Over18 || got.Holder() != alice.DID {
+	}
+
+	// 4. What the shop must refuse.
+	for _, s := range first {
+		_, err := shop.VerifyPresentation(ctx, s.vp, s.want)
+		rep.Guards = append(rep.Guards, expectRefused(s.format.Name, "the same presentation again", "ErrReplay", err))
+	}
+	if base, ok := d.held[handleOf(fs, kindDerived)]; ok {
+		// The wallet will not put a base proof in a presentation; sent on its own, the
+		// shop refuses it too.
+		ch := rand.Text()
+		_, err := d.wallet.Present(ctx, [][]byte{base}, presentation.Request{Format: vc.FormatDataIntegrity, Challenge: ch, Domain: d.shop.DID})
+		rep.Guards = append(rep.Guards, expectRefused("ecdsa-sd-2023", "wallet: present the base credential", "ErrBaseProofPresented", err))
+		_, err = shop.VerifyCredential(ctx, base)
+		rep.Guards = append(rep.Guards, expectRefused("ecdsa-sd-2023", "shop: the base credential, sent as is", "ErrBaseProofPresented", err))
+	}
+	if sd, ok := d.held[handleOf(fs, kindSDJWT)]; ok {
+		n := rand.Text()
+		vp, err := d.wallet.Disclose(ctx, sd, []vc.ClaimPath{sdjwtAge}, presentation.Request{Nonce: n, Audience: "did:example:another-shop"})
+		if err != nil {
+			return nil, err
+		}
+		_, err = shop.VerifyPresentation(ctx, vp, vc.Expect{Nonce: n, Audience: d.shop.DID})
+		rep.Guards = append(rep.Guards, expectRefused("SD-JWT VC", "a presentation made for another verifier", "ErrAudienceMismatch", err))
+	}
+
+	// 5. The ministry revokes every credential it issued to Alice; the shop's next
+	// check (a fresh verifier, so no cached list) fails, saying why.
+	for _, f := range fs {
+		if f.Kind == kindSDJWT {
+			err = tokens.Set(rep.Formats[indexOf(fs, f)].Issued.StatusIndex, status.TokenInvalid)
+		} else {
+			err = bits.Set(rep.Formats[indexOf(fs, f)].Issued.StatusIndex, 1)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := d.host.publish(ctx, d.issuer, d.ministry, bits, tokens); err != nil {
+		return nil, err
+	}
+	later, err := d.verifier()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fs {
+		r, _ := d.ask(ctx, later, f, "DCQL")
+		o := expectRefused(f.Name, "after the ministry revokes it", "ErrRevoked", r.err)
+		if r.err == nil && !r.Accepted { // refused before verification: not the revocation
+			o.Error, o.OK = r.Error, false
+		}
+		rep.Revocation = append(rep.Revocation, o)
+	}
+	for _, o := range append(slices.Clone(rep.Guards), rep.Revocation...) {
+		if !o.OK {
 			rep.OK = false
-			c.Error = "the verified claims do not say over 18 for this holder"
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s, %s: want %s, got %s", o.Format, o.Step, o.Want, cmp.Or(o.Sentinel, o.Error, "accepted")))
 		}
-	}
-	rep.Checks = append(rep.Checks, c)
-
-	// 6. The same presentation again: a replay, which must be refused.
-	_, err = verifier.VerifyPresentation(ctx, vp, want)
-	c = check{Format: "vc+jwt in vp+jwt", Step: "replay the same presentation", Accepted: err == nil, Hidden: []string{}}
-	switch {
-	case errors.Is(err, vc.ErrReplay):
-		c.Error = err.Error()
-		c.Note = "refused as expected"
-	case err == nil:
-		rep.OK = false
-		c.Note = "a replayed presentation was accepted"
-	default:
-		rep.OK = false
-		c.Error = err.Error()
-	}
-	rep.Checks = append(rep.Checks, c)
-
-	// 7. A presentation made for another shop is refused here.
-	other, err := wallet.Present(ctx, [][]byte{token}, presentation.Request{Nonce: want.Nonce, Audience: "did:example:another-shop"})
-	if err != nil {
-		return nil, err
-	}
-	_, err = verifier.VerifyPresentation(ctx, other, want)
-	c = check{Format: "vc+jwt in vp+jwt", Step: "a presentation made for another verifier", Accepted: err == nil, Hidden: []string{}}
-	if errors.Is(err, vc.ErrAudienceMismatch) {
-		c.Error = err.Error()
-		c.Note = "refused as expected"
-	} else {
-		rep.OK = false
-		c.Note = "expected an audience mismatch"
-	}
-	rep.Checks = append(rep.Checks, c)
-
-	// 8. The ministry revokes the credential; the shop's next check fails.
-	if err := revocations.Set(42, 1); err != nil {
-		return nil, err
-	}
-	if err := host.publish(ctx, issuer, revocations); err != nil {
-		return nil, err
-	}
-	later, err := vc.NewVerifier(vc.VerifierOptions{Resolver: reg, Trust: trust, StatusFetcher: host}) // a fresh cache
-	if err != nil {
-		return nil, err
-	}
-	want2 := vc.Expect{Nonce: rand.Text(), Audience: want.Audience}
-	again, err := wallet.Present(ctx, [][]byte{token}, presentation.Request{Nonce: want2.Nonce, Audience: want2.Audience})
-	if err != nil {
-		return nil, err
-	}
-	_, err = later.VerifyPresentation(ctx, again, want2)
-	c = check{Format: "vc+jwt in vp+jwt", Step: "after the ministry revokes it", Accepted: err == nil, Hidden: []string{}}
-	if errors.Is(err, vc.ErrRevoked) {
-		c.Error = err.Error()
-		c.Note = "refused as expected: the status list says revoked"
-	} else {
-		rep.OK = false
-		c.Note = fmt.Sprintf("expected ErrRevoked, got %v", err)
-	}
-	rep.Checks = append(rep.Checks, c)
-
-	// 9. The same promise with selective disclosure: the ministry issues an SD-JWT VC in
-	// which every personal claim, and each age answer, is disclosable on its own, bound to
-	// the wallet's key; the wallet discloses only age_equal_or_over.18.
-	if err := sdjwtFlow(ctx, rep, ministry, alice, shop, issuer, wallet); err != nil {
-		return nil, err
 	}
 	return rep, nil
 }
 
-func sdjwtFlow(ctx context.Context, rep *report, ministry, alice, shop party, issuer *vc.Issuer, wallet *presentation.Holder) error {
-	birth := time.Date(2001, 4, 12, 0, 0, 0, 0, time.UTC)
-	age, ageFrame, err := sdjwt.AgeEqualOrOver(birth, time.Now(), 16, 18, 21, 65)
-	if err != nil {
-		return err
+// verifier is the shop's verifier: the ministry trusted, status lists from the host.
+func (d *demo) verifier() (*vc.Verifier, error) {
+	return vc.NewVerifier(vc.VerifierOptions{Resolver: d.reg, Trust: d.trust, StatusFetcher: d.host})
+}
+
+// expectDisclosure says what is wrong with a verified answer, or "" if nothing: it must
+// be accepted, say 18 or over, and, for a selective disclosure format, show the shop
+// the age answer and no other claim about the person.
+func expectDisclosure(f format, r request) string {
+	switch {
+	case !r.Accepted:
+		return "refused: " + r.Error
+	case r.Over18 == nil || !*r.Over18:
+		return "the verified claims do not say 18 or over"
+	case f.Kind == kindJWT:
+		return ""
 	}
-	claims := map[string]any{
-		"given_name": "Alice", "family_name": "Example", "birthdate": "2001-04-12",
-		"address":           map[string]any{"street_address": "1 Main Street", "locality": "Springfield"},
-		"age_equal_or_over": age,
-	}
-	frame, err := sdjwt.PathFrame(sdjwt.Path{"given_name"}, sdjwt.Path{"family_name"}, sdjwt.Path{"birthdate"}, sdjwt.Path{"address"})
-	if err != nil {
-		return err
-	}
-	frame.Members["age_equal_or_over"] = ageFrame
-	token, err := issuer.IssueSDJWT(ctx, claims, frame, vc.SDJWTOptions{
-		VCT: "https://ministry.example/identity", Holder: alice.signer.Public(), Expiry: time.Now().AddDate(1, 0, 0)})
-	if err != nil {
-		return fmt.Errorf("issuing the SD-JWT VC: %w", err)
-	}
-	sdTrust, err := vc.NewTrustList(vc.TrustedIssuer{ID: ministry.DID, Types: []string{"https://ministry.example/identity"}})
-	if err != nil {
-		return err
-	}
-	sdVerifier, err := vc.NewVerifier(vc.VerifierOptions{Trust: sdTrust})
-	if err != nil {
-		return err
-	}
-	want := vc.Expect{Nonce: rand.Text(), Audience: shop.DID}
-	vp, err := wallet.Disclose(ctx, token, []vc.ClaimPath{{"age_equal_or_over", "18"}}, presentation.Request{Nonce: want.Nonce, Audience: want.Audience})
-	if err != nil {
-		return fmt.Errorf("disclosing: %w", err)
-	}
-	got, err := sdVerifier.VerifyPresentation(ctx, vp, want)
-	c := check{Format: "SD-JWT VC (dc+sd-jwt)", Step: "verify the selective disclosure", Accepted: err == nil,
-		Hidden: []string{"given_name", "family_name", "birthdate", "address", "age_equal_or_over.16", "age_equal_or_over.21", "age_equal_or_over.65"}}
-	if err != nil {
-		c.Error = err.Error()
-		rep.OK = false
-		rep.Checks = append(rep.Checks, c)
-		return nil
-	}
-	seen := got.Credentials()[0].Claims()
-	if a, ok := seen["age_equal_or_over"].(map[string]any); ok {
-		if over, ok := a["18"].(bool); ok {
-			c.Over18 = &over
+	if len(r.Learned) != 1 || r.Learned[0].Claim != pathString(f.Age) {
+		names := make([]string, len(r.Learned))
+		for i, l := range r.Learned {
+			names[i] = l.Claim
 		}
-		for k := range a {
-			c.Learned = append(c.Learned, "age_equal_or_over."+k)
+		return "the shop learned more than the age answer: " + strings.Join(names, ", ")
+	}
+	return ""
+}
+
+// expectRefused records a step that must fail with the sentinel named want.
+func expectRefused(format, step, want string, err error) outcome {
+	o := outcome{Format: format, Step: step, Want: want, Accepted: err == nil}
+	if err != nil {
+		o.Error, o.Sentinel = err.Error(), sentinel(err)
+	}
+	o.OK = o.Sentinel == want
+	return o
+}
+
+func handleOf(fs []format, k kind) string {
+	for _, f := range fs {
+		if f.Kind == k {
+			return f.Handle
 		}
 	}
-	for k := range seen {
-		if k != "age_equal_or_over" {
-			c.Learned = append(c.Learned, k)
-		}
-	}
-	slices.Sort(c.Learned)
-	for _, h := range []string{"given_name", "family_name", "birthdate", "address"} {
-		if _, ok := seen[h]; ok {
-			rep.OK = false
-			c.Error = "the verifier saw " + h
-		}
-	}
-	if c.Over18 == nil || !*c.Over18 {
-		rep.OK = false
-		c.Error = "the disclosed claims do not say over 18"
-	}
-	c.Note = "the verifier learns the age answer and the token's own facts (issuer, type, validity, holder key), nothing else"
-	rep.Checks = append(rep.Checks, c)
-	return nil
+	return ""
+}
+
+func indexOf(fs []format, f format) int {
+	return slices.IndexFunc(fs, func(g format) bool { return g.Handle == f.Handle })
 }
 
 func registry() (*did.Registry, error) {
@@ -429,42 +421,114 @@ func printText(w io.Writer, rep *report) {
 		fmt.Fprintf(w, "   %-9s %s (%s), listed under %s\n", "key", p.KeyType, p.Algorithm, p.Purpose)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "2. The ministry issues Alice an identity credential with her name, birth date,")
-	fmt.Fprintln(w, "   address and age answers. The wallet presents it to the shop bound to the shop's")
-	fmt.Fprintln(w, "   nonce and identifier; the shop trusts only the ministry. First as vc+jwt (no")
-	fmt.Fprintln(w, "   selective disclosure, and revocable through a status list), then as an SD-JWT VC")
-	fmt.Fprintln(w, "   disclosing only \"18 or over\".")
+	fmt.Fprintln(w, "2. The ministry issues Alice her identity credential (name, birth date, address,")
+	fmt.Fprintln(w, "   age answers) in each format, with an entry in one of its revocation lists:")
+	for _, f := range rep.Formats {
+		fmt.Fprintf(w, "\n   %-14s %s\n", f.Format, f.Issued.Secured)
+		fmt.Fprintf(w, "   %-14s %s\n", "status", f.Issued.Status)
+		fmt.Fprintf(w, "   %-14s %s\n", "claims", strings.Join(f.Issued.Claims, ", "))
+	}
 	fmt.Fprintln(w)
-	for i, c := range rep.Checks {
-		verdict := "accepted"
-		if !c.Accepted {
-			verdict = "refused"
-		}
-		fmt.Fprintf(w, "   %c) %-42s %s  [%s]\n", 'a'+i, c.Step, verdict, c.Format)
-		if c.Over18 != nil {
-			fmt.Fprintf(w, "      %-13s %v\n", "over 18:", *c.Over18)
-		}
-		if len(c.Learned) > 0 {
-			fmt.Fprintf(w, "      %-13s %s\n", "learned:", strings.Join(c.Learned, ", "))
-			hidden := "nothing"
-			if len(c.Hidden) > 0 {
-				hidden = strings.Join(c.Hidden, ", ")
+	fmt.Fprintln(w, "3. The shop asks \"over 18?\" with DCQL and with PEX, once per format. The wallet")
+	fmt.Fprintln(w, "   matches the request against all it holds, asks Alice's consent, and presents")
+	fmt.Fprintln(w, "   only what was asked, bound to the shop's nonce; the shop verifies the presentation")
+	fmt.Fprintln(w, "   and checks that it answers its request. Hidden values are never shown here.")
+	for _, f := range rep.Formats {
+		fmt.Fprintf(w, "\n   %s\n", f.Format)
+		for _, r := range f.Requests {
+			verdict := "accepted"
+			if !r.Accepted {
+				verdict = "REFUSED"
 			}
-			fmt.Fprintf(w, "      %-13s %s\n", "hidden:", hidden)
+			fmt.Fprintf(w, "     %-10s matched %s (candidates: %s); %s\n", r.Language, cmp.Or(r.Matched, "nothing"), strings.Join(r.Candidates, ", "), verdict)
+			fmt.Fprintf(w, "     %-10s %s\n", "consent", r.Consent)
+			if r.Error != "" {
+				fmt.Fprintf(w, "     %-10s %s %s\n", "reason", r.Sentinel, r.Error)
+			}
 		}
-		if c.Error != "" && !c.Accepted {
-			fmt.Fprintf(w, "      %-13s %s\n", "reason:", c.Error)
+		r := f.Requests[0]
+		if len(f.Requests) > 1 && !sameView(f.Requests[0], f.Requests[1]) {
+			fmt.Fprintf(w, "     %-10s DCQL and PEX answers differ (see --json)\n", "note")
 		}
-		if c.Note != "" {
-			fmt.Fprintf(w, "      %-13s %s\n", "note:", c.Note)
+		if r.Accepted {
+			fmt.Fprintf(w, "     %-10s %s\n", "presented", r.Proof)
+			field(w, "learned", learnedText(r.Learned), ", ")
+			field(w, "hidden", cmp.Or(strings.Join(r.Hidden, ", "), "nothing"), ", ")
+			field(w, "also sees", strings.Join(r.AlsoSeen, ", "), ", ")
+			field(w, "linkable", strings.Join(r.Linkable, "; "), "; ")
+		}
+		if f.Note != "" {
+			fmt.Fprintf(w, "     %-10s %s\n", "note", f.Note)
 		}
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintln(w, "4. What the shop refuses:")
+	for _, o := range rep.Guards {
+		printOutcome(w, o)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "5. The ministry revokes Alice's credentials; the shop's next check fails:")
+	for _, o := range rep.Revocation {
+		printOutcome(w, o)
+	}
+	fmt.Fprintln(w)
+	for _, p := range rep.Problems {
+		fmt.Fprintf(w, "   UNEXPECTED: %s\n", p)
+	}
 	if rep.OK {
-		fmt.Fprintln(w, "Every step gave the expected result.")
+		fmt.Fprintf(w, "Every step gave the expected result (%d ms).\n", rep.ElapsedMS)
 	} else {
 		fmt.Fprintln(w, "UNEXPECTED RESULT: see above.")
 	}
+}
+
+func printOutcome(w io.Writer, o outcome) {
+	verdict := "refused"
+	if o.Accepted {
+		verdict = "ACCEPTED"
+	}
+	mark := "as expected"
+	if !o.OK {
+		mark = "UNEXPECTED, wanted " + o.Want
+	}
+	fmt.Fprintf(w, "   %-14s %-45s %s, %s (%s)\n", o.Format, o.Step, verdict, cmp.Or(o.Sentinel, "no sentinel"), mark)
+	if o.Error != "" {
+		fmt.Fprintf(w, "   %-14s reason: %s\n", "", o.Error)
+	}
+}
+
+// field prints a labelled value, wrapped after sep to keep lines under 100 columns.
+func field(w io.Writer, label, value, sep string) {
+	const indent, width = 16, 100
+	line, label := "", label
+	for i, part := range strings.Split(value, sep) {
+		if i > 0 {
+			part = sep + part
+		}
+		if line != "" && indent+len(line)+len(part) > width {
+			fmt.Fprintf(w, "     %-10s %s%s\n", label, line, strings.TrimRight(sep, " "))
+			line, label, part = "", "", strings.TrimPrefix(part, sep)
+		}
+		line += part
+	}
+	fmt.Fprintf(w, "     %-10s %s\n", label, line)
+}
+
+// learnedText writes the claims the shop learned, with the age answer's value.
+func learnedText(ls []learned) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		parts[i] = l.Claim
+		if l.Value != nil {
+			parts[i] += fmt.Sprintf(" = %v", *l.Value)
+		}
+	}
+	return cmp.Or(strings.Join(parts, ", "), "nothing")
+}
+
+// sameView says whether two answers showed the shop the same claims.
+func sameView(a, b request) bool {
+	return slices.Equal(a.Hidden, b.Hidden) && slices.EqualFunc(a.Learned, b.Learned, func(x, y learned) bool { return x.Claim == y.Claim })
 }
 
 // short keeps long DIDs readable on a terminal.
@@ -475,8 +539,11 @@ func short(s string) string {
 	return s[:40] + "..." + s[len(s)-20:]
 }
 
-// statusListURL is where the ministry publishes its revocation list.
-const statusListURL = "https://status.ministry.example/revocation/1"
+// Where the ministry publishes its status lists.
+const (
+	bitstringListURL = "https://status.ministry.example/revocation/1"
+	tokenListURL     = "https://status.ministry.example/token-lists/1"
+)
 
 // listHost is the static host of the ministry's status lists, in memory.
 type listHost struct {
@@ -495,10 +562,12 @@ func (h *listHost) Fetch(_ context.Context, url, _ string) ([]byte, error) {
 	return b, nil
 }
 
-// publish signs the list as the ministry's status list credential and serves it.
-func (h *listHost) publish(ctx context.Context, issuer *vc.Issuer, list *status.BitstringList) error {
-	raw, err := list.Credential(status.BitstringCredentialOptions{ID: statusListURL, Issuer: issuer.ID(),
-		Purpose: []string{status.PurposeRevocation}, ValidFrom: time.Now().Add(-time.Minute), ValidUntil: time.Now().Add(time.Hour)})
+// publish signs both lists as the ministry and serves them: the Bitstring Status List
+// as a vc+jwt status list credential, the Token Status List as a statuslist+jwt.
+func (h *listHost) publish(ctx context.Context, issuer *vc.Issuer, ministry party, bits *status.BitstringList, tokens *status.TokenList) error {
+	now := time.Now()
+	raw, err := bits.Credential(status.BitstringCredentialOptions{ID: bitstringListURL, Issuer: issuer.ID(),
+		Purpose: []string{status.PurposeRevocation}, ValidFrom: now.Add(-time.Minute), ValidUntil: now.Add(time.Hour)})
 	if err != nil {
 		return err
 	}
@@ -506,12 +575,37 @@ func (h *listHost) publish(ctx context.Context, issuer *vc.Issuer, list *status.
 	if err != nil {
 		return err
 	}
-	tok, err := issuer.Issue(ctx, c, vc.FormatJWT, vc.IssueOptions{})
+	bitsTok, err := issuer.Issue(ctx, c, vc.FormatJWT, vc.IssueOptions{})
+	if err != nil {
+		return err
+	}
+	payload, err := tokens.Payload(status.TokenPayloadOptions{Subject: tokenListURL, Issuer: issuer.ID(),
+		IssuedAt: now.Add(-time.Minute), Expiry: now.Add(time.Hour), TTL: time.Hour})
+	if err != nil {
+		return err
+	}
+	tokenTok, err := signJWT(ministry.signer, ministry.Method, status.TokenTyp, payload)
 	if err != nil {
 		return err
 	}
 	h.mu.Lock()
-	h.lists[statusListURL] = tok
+	h.lists[bitstringListURL] = bitsTok
+	h.lists[tokenListURL] = tokenTok
 	h.mu.Unlock()
 	return nil
+}
+
+// signJWT signs payload as a compact JWS with the key's algorithm, kid and typ.
+func signJWT(s keys.Signer, kid, typ string, payload []byte) ([]byte, error) {
+	hdr, err := json.Marshal(map[string]string{"alg": s.Algorithm(), "kid": kid, "typ": typ})
+	if err != nil {
+		return nil, err
+	}
+	enc := base64.RawURLEncoding
+	input := enc.EncodeToString(hdr) + "." + enc.EncodeToString(payload)
+	sig, err := keys.Sign(s, []byte(input))
+	if err != nil {
+		return nil, err
+	}
+	return []byte(input + "." + enc.EncodeToString(sig)), nil
 }
