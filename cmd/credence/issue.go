@@ -94,7 +94,7 @@ func cmdIssue(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	issuer, err := vc.NewIssuer(signer, *kid, vc.IssuerOptions{})
+	issuer, err := vc.NewIssuer(signer, *kid, vc.IssuerOptions{Clock: wholeSeconds})
 	if err != nil {
 		return err
 	}
@@ -349,7 +349,7 @@ func cmdPresent(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	holder, err := presentation.NewHolder(signer, *kid, presentation.HolderOptions{})
+	holder, err := presentation.NewHolder(signer, *kid, presentation.HolderOptions{Clock: wholeSeconds})
 	if err != nil {
 		return err
 	}

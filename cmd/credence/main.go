@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 )
 
 // maxInput bounds what is read from a file or stdin; the library applies its own, lower,
@@ -327,3 +328,7 @@ func writeLine(w io.Writer, data []byte) error {
 	_, err := io.WriteString(w, "\n")
 	return err
 }
+
+// wholeSeconds is the clock of what the tool signs: JWT iat claims in whole seconds, the
+// form every JWT library reads (RFC 7519 allows fractions, but not all verifiers do).
+func wholeSeconds() time.Time { return time.Now().Truncate(time.Second) }

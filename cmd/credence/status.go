@@ -475,7 +475,7 @@ func cmdStatusPublish(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	issuer, err := vc.NewIssuer(signer, *kid, vc.IssuerOptions{})
+	issuer, err := vc.NewIssuer(signer, *kid, vc.IssuerOptions{Clock: wholeSeconds})
 	if err != nil {
 		return err
 	}
