@@ -224,19 +224,20 @@ func cmdStatusCreate(_ context.Context, e *env, args []string) error {
 	}
 	e.log.Info("created status list", "file", pos[0], "kind", l.file.Kind, "size", l.file.Size)
 	if e.json {
+		f := l.file
 		return writeJSON(e.stdout, struct {
-			File string `json:"file"`
-			listFile
-		}{pos[0], withoutList(l.file)})
+			File       string                 `json:"file"`
+			Kind       string                 `json:"kind"`
+			ID         string                 `json:"id"`
+			Purpose    string                 `json:"purpose,omitempty"`
+			Size       int                    `json:"size"`
+			StatusSize int                    `json:"statusSize"`
+			Messages   []status.StatusMessage `json:"messages,omitempty"`
+		}{pos[0], f.Kind, f.ID, f.Purpose, f.Size, f.StatusSize, f.Messages})
 	}
 	fmt.Fprintf(e.stdout, "created %s: %s status list of %d entries of %d bit(s) for %s\n",
 		pos[0], l.file.Kind, l.file.Size, l.file.StatusSize, l.file.ID)
 	return nil
-}
-
-func withoutList(f listFile) listFile {
-	f.List = ""
-	return f
 }
 
 // parseMessages reads the --message flags: one for each value of a statusSize-bit entry,
