@@ -136,12 +136,12 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 
 	// The wallet matches the request against everything it holds.
 	var (
-		paths    [][]any
-		pointers []string
-		query    *dcql.Query
-		def      *pex.Definition
-		sub      *pex.Submission
-		err      error
+		paths [][]any
+		match pex.Match
+		query *dcql.Query
+		def   *pex.Definition
+		sub   *pex.Submission
+		err   error
 	)
 	switch lang {
 	case "DCQL":
@@ -178,7 +178,7 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 		}
 		var cands []pex.Candidate
 		for _, h := range d.order {
-			c, cerr := pexCandidate(h, d.held[h])
+			c, cerr := presentation.PEXCandidate(h, d.held[h])
 			if cerr != nil {
 				r.Error = cerr.Error()
 				return r, sent{}
@@ -194,7 +194,7 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 			r.Candidates = append(r.Candidates, m.CandidateID)
 		}
 		if s := res.Selected; len(s) == 1 && s[0].Match.CandidateID == f.Handle {
-			r.Matched, paths, pointers = f.Handle, s[0].Match.Disclose, s[0].Match.Pointers(false)
+			r.Matched, match, paths = f.Handle, s[0].Match, s[0].Match.Disclose
 			sub, _ = res.Submission("submission-" + rand.Text())
 		}
 	}
@@ -212,7 +212,12 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 		return r, sent{}
 	}
 	heldPersonal, prefix := personalClaims(f, in.Claims)
-	r.Kept = hiddenNames(heldPersonal, map[string]any{}, prefix)
+	shared := map[string]any{}
+	for _, p := range paths {
+		setPath(shared, p)
+	}
+	sharedPersonal, _ := personalClaims(f, shared)
+	r.Kept = hiddenNames(heldPersonal, sharedPersonal, prefix)
 	if f.Kind == kindJWT {
 		r.Shared, r.Kept = []string{"every claim (vc+jwt cannot hide any)"}, nil
 	}
@@ -223,36 +228,33 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 	}
 	r.Consent += "? yes (auto-approved in this demo)"
 
-	// The wallet presents.
-	s := sent{format: f}
+	// The wallet presents, through the holder's DCQL or PEX response, which derives or
+	// discloses what the match names.
+	s := sent{format: f, want: vc.Expect{Nonce: nonce, Audience: aud}}
+	if f.Kind == kindDerived {
+		s.want = vc.Expect{Challenge: nonce, Domain: aud}
+	}
+	req := presentation.Request{Nonce: nonce, Audience: aud}
+	switch lang {
+	case "DCQL":
+		var token map[string][]json.RawMessage
+		token, err = d.wallet.RespondDCQL(ctx, d.held, map[string][]dcql.Presentation{"over18": {{CredentialID: f.Handle, Disclose: paths}}}, req)
+		if err == nil {
+			s.vp, err = vpTokenEntry(token["over18"])
+		}
+	case "PEX":
+		var vps [][]byte
+		vps, err = d.wallet.PresentPEX(ctx, d.held, []pex.Match{match}, false, req)
+		if err == nil && len(vps) == 1 {
+			s.vp = vps[0]
+		}
+	}
 	switch f.Kind {
 	case kindSDJWT:
-		disclose := make([]vc.ClaimPath, len(paths))
-		for i, p := range paths {
-			disclose[i] = vc.ClaimPath(p)
-		}
-		s.vp, err = d.wallet.Disclose(ctx, held, disclose, presentation.Request{Nonce: nonce, Audience: aud})
-		s.want = vc.Expect{Nonce: nonce, Audience: aud}
 		r.Proof = "SD-JWT with the chosen disclosures and a key binding JWT over the nonce and audience"
 	case kindDerived:
-		var derived []byte
-		if pointers != nil {
-			derived, err = d.wallet.Derive(ctx, held, pointers)
-		} else {
-			cp := make([]vc.ClaimPath, len(paths))
-			for i, p := range paths {
-				cp[i] = vc.ClaimPath(p)
-			}
-			derived, err = d.wallet.DeriveClaims(ctx, held, cp)
-		}
-		if err == nil {
-			s.vp, err = d.wallet.Present(ctx, [][]byte{derived}, presentation.Request{Format: vc.FormatDataIntegrity, Challenge: nonce, Domain: aud})
-		}
-		s.want = vc.Expect{Challenge: nonce, Domain: aud}
 		r.Proof = "derived " + f.Suite + " proof in a Data Integrity presentation signed by the wallet over the challenge and domain"
 	case kindJWT:
-		s.vp, err = d.wallet.Present(ctx, [][]byte{held}, presentation.Request{Nonce: nonce, Audience: aud})
-		s.want = vc.Expect{Nonce: nonce, Audience: aud}
 		r.Proof = "the whole vc+jwt in a vp+jwt signed by the wallet over the nonce and audience"
 	}
 	if err != nil {
@@ -345,28 +347,17 @@ func pexDefinition(f format) string {
 			"fields": [{"path": ["` + path + `"], "filter": {"type": "boolean", "const": true}}]}}]}`
 }
 
-// pexCandidate is the wallet's PEX view of a credential it holds.
-func pexCandidate(handle string, data []byte) (pex.Candidate, error) {
-	in, err := vc.Inspect(data)
-	if err != nil {
-		return pex.Candidate{}, err
+// vpTokenEntry is the one presentation of a vp_token entry: a JSON string for SD-JWT
+// and JWT presentations, an object for Data Integrity ones.
+func vpTokenEntry(entry []json.RawMessage) ([]byte, error) {
+	if len(entry) != 1 {
+		return nil, fmt.Errorf("%d presentations for one credential query, want 1", len(entry))
 	}
-	c := pex.Candidate{ID: handle, Claims: in.Claims, Issuer: in.Issuer, HolderBound: true}
-	switch in.Format {
-	case vc.FormatSDJWTVC:
-		c.Format, c.SelectiveDisclosure = "dc+sd-jwt", true
-	case vc.FormatJWT:
-		c.Format = "jwt_vc_json"
-	case vc.FormatDataIntegrity:
-		c.Format, c.ProofType = "ldp_vc", "DataIntegrityProof"
-		if p, ok := in.Claims["proof"].(map[string]any); ok {
-			c.Cryptosuite, _ = p["cryptosuite"].(string)
-		}
-		c.SelectiveDisclosure = c.Cryptosuite == "ecdsa-sd-2023" || c.Cryptosuite == "bbs-2023"
-	default:
-		return pex.Candidate{}, fmt.Errorf("credential %s in format %s: %w", handle, in.Format, vc.ErrUnsupportedFormat)
+	var s string
+	if json.Unmarshal(entry[0], &s) == nil {
+		return []byte(s), nil
 	}
-	return c, nil
+	return entry[0], nil
 }
 
 // registered are the SD-JWT VC claims about the token rather than the person.
@@ -483,6 +474,23 @@ func hiddenNames(held, seen map[string]any, prefix string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// setPath marks the claims path p in m, for comparing names with hiddenNames.
+func setPath(m map[string]any, p []any) {
+	for i, c := range p {
+		k := fmt.Sprint(c)
+		if i == len(p)-1 {
+			m[k] = true
+			return
+		}
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			m[k] = next
+		}
+		m = next
+	}
 }
 
 func hasPath(m map[string]any, path []string) bool {
