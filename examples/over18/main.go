@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -28,6 +29,7 @@ import (
 	"github.com/credence-dev/credence/did"
 	"github.com/credence-dev/credence/did/jwk"
 	"github.com/credence-dev/credence/did/key"
+	"github.com/credence-dev/credence/did/web"
 	"github.com/credence-dev/credence/keys"
 	"github.com/credence-dev/credence/presentation"
 	"github.com/credence-dev/credence/vc"
@@ -47,6 +49,7 @@ type party struct {
 	Algorithm string `json:"algorithm"`
 	Method    string `json:"verificationMethod"`
 	Purpose   string `json:"purpose"`
+	Served    string `json:"servedAt,omitempty"` // where a did:web document is served
 
 	signer keys.Signer
 }
@@ -163,27 +166,34 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // flow runs every step and reports; an error means a step could not run at all.
 func flow(ctx context.Context) (*report, error) {
-	reg, err := registry()
+	host := newDIDHost()
+	defer host.close()
+	reg, err := registry(host.srv.Client())
 	if err != nil {
 		return nil, err
 	}
 	rep := &report{OK: true}
+	ministryDID := func(pub crypto.PublicKey) (string, error) { return host.add("key-1", pub) }
 
-	// 1. Identities. The ministry signs with P-256, which every format here accepts
-	// (ES256 for JOSE, ecdsa-sd-2023 for Data Integrity).
+	// 1. Identities. The ministry is a did:web, its document served over HTTPS from this
+	// process; it signs with P-256, which every format here accepts (ES256 for JOSE,
+	// ecdsa-sd-2023 for Data Integrity).
 	for _, a := range []struct {
 		role, name string
 		kt         keys.KeyType
 		create     func(crypto.PublicKey) (string, error)
 		rel        did.Relationship
 	}{
-		{"issuer", "Ministry of the Interior", keys.P256, key.Create, did.AssertionMethod},
+		{"issuer", "Ministry of the Interior", keys.P256, ministryDID, did.AssertionMethod},
 		{"holder", "Alice's wallet", keys.P256, jwk.Create, did.Authentication},
 		{"verifier", "Corner Shop", keys.Ed25519, key.Create, did.Authentication},
 	} {
 		p, err := identity(ctx, reg, a.role, a.name, a.kt, a.create, a.rel)
 		if err != nil {
 			return nil, err
+		}
+		if strings.HasPrefix(p.DID, "did:web:") {
+			p.Served = host.srv.URL + "/.well-known/did.json (in this process, loopback)"
 		}
 		rep.Parties = append(rep.Parties, p)
 	}
@@ -356,16 +366,25 @@ func indexOf(fs []format, f format) int {
 	return slices.IndexFunc(fs, func(g format) bool { return g.Handle == f.Handle })
 }
 
-func registry() (*did.Registry, error) {
+// registry resolves did:key and did:jwk offline, and did:web through client, which
+// reaches only the ministry's in-process host.
+func registry(client *http.Client) (*did.Registry, error) {
 	keyResolver, err := key.New(key.Options{})
 	if err != nil {
 		return nil, err
 	}
-	reg := did.NewRegistry() // resolves only what is registered: did:key and did:jwk here
+	webResolver, err := web.New(client, web.Options{AllowLoopback: true})
+	if err != nil {
+		return nil, err
+	}
+	reg := did.NewRegistry() // resolves only what is registered
 	if err := reg.Register("key", keyResolver); err != nil {
 		return nil, err
 	}
 	if err := reg.Register("jwk", jwk.New()); err != nil {
+		return nil, err
+	}
+	if err := reg.Register("web", webResolver); err != nil {
 		return nil, err
 	}
 	return reg, nil
@@ -411,13 +430,16 @@ func identity(ctx context.Context, reg *did.Registry, role, name string, kt keys
 }
 
 func printText(w io.Writer, rep *report) {
-	fmt.Fprintln(w, "Over 18, step by step (offline)")
+	fmt.Fprintln(w, "Over 18, step by step (no network: everything runs in this process)")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "1. Identities: each party makes a key and a DID; the DID resolves back to")
 	fmt.Fprintln(w, "   that key, authorised for what the party signs.")
 	for _, p := range rep.Parties {
 		fmt.Fprintf(w, "\n   %-9s %s\n", p.Role, p.Name)
 		fmt.Fprintf(w, "   %-9s %s\n", "did", short(p.DID))
+		if p.Served != "" {
+			fmt.Fprintf(w, "   %-9s %s\n", "served", p.Served)
+		}
 		fmt.Fprintf(w, "   %-9s %s (%s), listed under %s\n", "key", p.KeyType, p.Algorithm, p.Purpose)
 	}
 	fmt.Fprintln(w)

@@ -18,7 +18,7 @@ func TestRunText(t *testing.T) {
 		t.Fatalf("exit %d: %s\n%s", code, errOut.String(), out.String())
 	}
 	text := out.String()
-	for _, want := range []string{"issuer", "holder", "verifier", "did:key:z", "did:jwk:", "assertionMethod",
+	for _, want := range []string{"issuer", "holder", "verifier", "did:web:127.0.0.1", "did:key:z", "did:jwk:", "assertionMethod",
 		"SD-JWT VC", "ecdsa-sd-2023", "vc+jwt", "DCQL", "PEX", "auto-approved", "learned", "hidden",
 		"age_equal_or_over.18 = true", "credentialSubject.ageOver18 = true", "ErrRevoked", "Every step gave the expected result"} {
 		if !strings.Contains(text, want) {
