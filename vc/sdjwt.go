@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -167,17 +166,9 @@ func (v *Verifier) verifyVPSDJWT(ctx context.Context, data []byte, want Expect) 
 	if err := pres.Validate(); err != nil {
 		return nil, err
 	}
-	creds := make([]*Verified, 0, len(pres.VerifiableCredential))
-	for i, raw := range pres.VerifiableCredential {
-		path := "/verifiableCredential/" + strconv.Itoa(i)
-		c, err := v.verifyEmbedded(ctx, raw)
-		if err != nil {
-			return nil, vErr(ReasonMalformed, path, err)
-		}
-		if !v.skipBinding && !c.boundTo(holder, holderKey) {
-			return nil, vErr(ReasonHolder, path, fmt.Errorf("vc: holder %s is neither a subject of the credential nor its cnf key: %w", holder, ErrHolderBinding))
-		}
-		creds = append(creds, c)
+	creds, err := v.verifyHeld(ctx, pres, holder, holderKey)
+	if err != nil {
+		return nil, err
 	}
 	if err := v.replay.Use(ctx, "vp\x00"+want.Audience+"\x00"+want.Nonce, iat.Add(v.maxAge+2*v.skew)); err != nil {
 		return nil, vErr(ReasonPresentation, "/nonce", err)

@@ -610,6 +610,22 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Exp
 	if err := p.Claims.CheckTime(now, v.skew); err != nil {
 		return nil, vErr(ReasonTime, "", err)
 	}
+	creds, err := v.verifyHeld(ctx, pres, holder, holderKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.replay.Use(ctx, "vp\x00"+want.Audience+"\x00"+want.Nonce, iat.Add(v.maxAge+2*v.skew)); err != nil {
+		return nil, vErr(ReasonPresentation, "/nonce", err)
+	}
+	return &VerifiedPresentation{
+		format: formatOf(p.Kind), holder: holder, holderKey: holderKey, credentials: creds,
+		proof: ProofInfo{KeyID: p.Header.Kid, Algorithm: p.Header.Alg, Created: p.Claims.IssuedAt},
+	}, nil
+}
+
+// verifyHeld verifies each credential of a JWT-secured presentation (vp+jwt,
+// vp+sd-jwt) and its binding to the holder.
+func (v *Verifier) verifyHeld(ctx context.Context, pres *Presentation, holder string, holderKey crypto.PublicKey) ([]*Verified, error) {
 	creds := make([]*Verified, 0, len(pres.VerifiableCredential))
 	for i, raw := range pres.VerifiableCredential {
 		path := "/verifiableCredential/" + strconv.Itoa(i)
@@ -622,13 +638,7 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Exp
 		}
 		creds = append(creds, c)
 	}
-	if err := v.replay.Use(ctx, "vp\x00"+want.Audience+"\x00"+want.Nonce, iat.Add(v.maxAge+2*v.skew)); err != nil {
-		return nil, vErr(ReasonPresentation, "/nonce", err)
-	}
-	return &VerifiedPresentation{
-		format: formatOf(p.Kind), holder: holder, holderKey: holderKey, credentials: creds,
-		proof: ProofInfo{KeyID: p.Header.Kid, Algorithm: p.Header.Alg, Created: p.Claims.IssuedAt},
-	}, nil
+	return creds, nil
 }
 
 // verifySDJWTPresentation verifies an SD-JWT with a key binding JWT: the presentation is
