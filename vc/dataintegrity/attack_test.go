@@ -134,7 +134,7 @@ func TestAttacks(t *testing.T) {
 		}, errs.ErrVerificationRelationship},
 
 		{"unknown cryptosuite", setMember(t, cred, "proof/cryptosuite", "eddsa-jcs-2099"), nil, ErrUnsupportedProof},
-		{"selective disclosure suite", setMember(t, cred, "proof/cryptosuite", BBS2023), nil, ErrUnsupportedProof},
+		{"bbs-2023 with a base58 proofValue", setMember(t, cred, "proof/cryptosuite", BBS2023), nil, ErrInvalidProof},
 		{"unknown proof type", setMember(t, cred, "proof/type", "RsaSignature2018"), nil, ErrUnsupportedProof},
 		{"proof type as an array", setMember(t, cred, "proof/type", []any{DataIntegrityProof}), nil, ErrInvalidProof},
 		{"cryptosuite missing", setMember(t, cred, "proof/cryptosuite", nil), nil, ErrInvalidProof},

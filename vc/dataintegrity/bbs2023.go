@@ -3,6 +3,7 @@ package dataintegrity
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -277,10 +278,11 @@ type bbsDisclosure struct {
 // deriveBBS is Add Derived Proof of bbs-2023 (vc-di-bbs §3.4.6) for a document whose one
 // proof is a bbs-2023 base proof: it discloses the mandatory statements and those the
 // selective pointers select, with a BBS proof bound to ph. rnd supplies the BBS blinding
-// (nil is crypto/rand). The base proof's public key must be pub.
+// (nil is crypto/rand). The base proof's public key must be pub; nil takes it from the
+// base proof.
 func deriveBBS(ctx context.Context, secured map[string]any, selectivePointers []string, ph []byte, pub *keys.BLS12381G2PublicKey, rnd io.Reader, toRDF RDFFunc) (*bbsDisclosure, error) {
-	if toRDF == nil || pub == nil {
-		return nil, fmt.Errorf("dataintegrity: bbs-2023 derive needs the issuer key and ToRDF: %w", ErrInvalidOptions)
+	if toRDF == nil {
+		return nil, fmt.Errorf("dataintegrity: bbs-2023 derive needs ToRDF: %w", ErrInvalidOptions)
 	}
 	if len(ph) > bbsMaxPresentationHeader {
 		return nil, fmt.Errorf("dataintegrity: presentation header of %d bytes, more than %d: %w", len(ph), bbsMaxPresentationHeader, ErrInvalidOptions)
@@ -311,7 +313,11 @@ func deriveBBS(ctx context.Context, secured map[string]any, selectivePointers []
 	if base == nil || derived != nil {
 		return nil, fmt.Errorf("dataintegrity: a derived bbs-2023 proof cannot be derived again: %w", ErrUnsupportedProof)
 	}
-	if string(base.publicKey) != string(pub.Bytes()) {
+	if pub == nil {
+		if pub, err = keys.ParseBLS12381G2PublicKey(base.publicKey); err != nil {
+			return nil, invalid("bbs-2023 base proof public key: %v", err)
+		}
+	} else if string(base.publicKey) != string(pub.Bytes()) {
 		return nil, fmt.Errorf("dataintegrity: the base proof names another public key: %w", ErrInvalidKey)
 	}
 	mandatory, err := parsePointers(base.mandatoryPointers, ErrInvalidProof)
@@ -390,6 +396,45 @@ func verifyBBS(ctx context.Context, pub *keys.BLS12381G2PublicKey, unsecured, pr
 	}
 	header := slices.Concat(vd.proofHash, vd.mandatoryHash)
 	if err := pub.VerifyBBSProof(dp.proof, header, dp.presentationHeader, lineBytes(vd.nonMandatory), dp.selectiveIndexes); err != nil {
+		return fmt.Errorf("dataintegrity: bbs-2023: %w: %w", ErrInvalidSignature, err)
+	}
+	return nil
+}
+
+// deriveBBSFromBase is Derive for a document with a bbs-2023 base proof, the issuer's key
+// taken from the base proof.
+func deriveBBSFromBase(ctx context.Context, secured map[string]any, opts *DeriveOptions) (*bbsDisclosure, error) {
+	return deriveBBS(ctx, secured, opts.SelectivePointers, opts.PresentationHeader, nil, nil, opts.ToRDF)
+}
+
+// verifyBBSBase checks a bbs-2023 base proof for the holder: the proof names pub, its
+// BBS header is the hash of the proof configuration and of the statements its mandatory
+// pointers select, and its BBS signature covers that header and every other statement.
+func verifyBBSBase(ctx context.Context, pub *keys.BLS12381G2PublicKey, unsecured, proofObj map[string]any, base *bbsBase, toRDF RDFFunc) error {
+	if toRDF == nil {
+		return fmt.Errorf("dataintegrity: %s needs VerifyOptions.ToRDF, none configured: %w", BBS2023, ErrUnsupportedProof)
+	}
+	if string(base.publicKey) != string(pub.Bytes()) {
+		return fmt.Errorf("dataintegrity: the bbs-2023 base proof names another public key than its verification method: %w", ErrInvalidSignature)
+	}
+	pointers, err := parsePointers(base.mandatoryPointers, ErrInvalidProof)
+	if err != nil {
+		return err
+	}
+	proofHash, err := sdProofHash(ctx, sdConfig(proofObj, unsecured), toRDF)
+	if err != nil {
+		return err
+	}
+	groups, err := canonicalizeAndGroup(ctx, unsecured, toRDF, hmacShuffledLabels(base.hmacKey), []groupDef{{"mandatory", pointers, ErrInvalidProof}})
+	if err != nil {
+		return err
+	}
+	g := groups.groups["mandatory"]
+	header := slices.Concat(proofHash, hashLines(pick(groups.nquads, g.matching)))
+	if subtle.ConstantTimeCompare(header, base.header) != 1 {
+		return fmt.Errorf("dataintegrity: bbs-2023 base proof header is not that of the document: %w", ErrInvalidSignature)
+	}
+	if err := pub.VerifyBBS(base.signature, header, lineBytes(pick(groups.nquads, g.nonMatching))); err != nil {
 		return fmt.Errorf("dataintegrity: bbs-2023: %w: %w", ErrInvalidSignature, err)
 	}
 	return nil

@@ -22,8 +22,7 @@
 // The JCS suites canonicalize with RFC 8785 and need nothing else. The RDFC suites hash
 // RDFC-1.0 canonical N-Quads, which only a JSON-LD processor can produce: the caller passes
 // one as a [Canonicalizer] (VerifyOptions.Canonicalize, ProofOptions.Canonicalize); without
-// it their proofs are [ErrUnsupportedProof]. bbs-2023 is recognised and refused with
-// ErrUnsupportedProof for now.
+// it their proofs are [ErrUnsupportedProof].
 //
 // # Selective disclosure (ecdsa-sd-2023)
 //
@@ -40,6 +39,17 @@
 // blank node must have exactly one label of the proof. Proof values are strict CBOR of at
 // most MaxSDProofValue characters.
 //
+// # Unlinkable selective disclosure (bbs-2023)
+//
+// bbs-2023 (vc-di-bbs, baseline: no holder binding, no pseudonyms) works the same way with
+// a BBS key (keys.BBSSigner, BLS12-381 G2 public keys, Multikey "zUC7..."): the issuer
+// signs with [SignBBS], the holder checks with [VerifyBase] and derives with [Derive]
+// (DeriveOptions.PresentationHeader binds a verifier's nonce into the proof), and
+// [Verify] checks derived proofs against a *keys.BLS12381G2PublicKey and refuses base
+// proofs with [ErrBaseProofPresented]. A derived proof is a fresh zero-knowledge proof
+// of the BBS signature, so two derived proofs of one base proof share no bytes; the
+// proof values of the feature options are [ErrUnsupportedProof].
+//
 // Proof sets and proof chains (Data Integrity 1.0 §2.1.1-2.1.2) are supported both ways:
 // signing a document that has a proof makes a set, ProofOptions.PreviousProof makes a
 // chain, and Verify checks every proof of a set and, for a chained proof, the document
@@ -55,7 +65,8 @@
 //     ErrProofPurpose; for authentication the expected challenge and domain are required
 //     and compared in constant time. The key returned by VerifyOptions.Key fixes the
 //     algorithm: an eddsa proof needs an Ed25519 key, an ecdsa proof a P-256 key (SHA-256)
-//     or P-384 key (SHA-384); anything else is ErrAlgorithmKeyMismatch, and the proofValue
+//     or P-384 key (SHA-384), a bbs-2023 proof a BLS12-381 G2 key; anything else is
+//     ErrAlgorithmKeyMismatch, and the proofValue
 //     must have exactly that key's signature length. The cryptosuite is inside the signed
 //     proof configuration, so relabelling a proof breaks its signature.
 //   - Checking the key's relationship is the caller's part: VerifyOptions.Key receives the

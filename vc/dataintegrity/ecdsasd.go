@@ -30,7 +30,7 @@ import (
 // signature and the statements are hashed with SHA-256, so a P-384 issuer key has no
 // interoperable encoding (ErrAlgorithmKeyMismatch).
 
-// MaxSDProofValue bounds the text of an ecdsa-sd-2023 proofValue, checked before
+// MaxSDProofValue bounds the text of an ecdsa-sd-2023 or bbs-2023 proofValue, checked before
 // decoding: 256 KiB is about 2,900 statement signatures, more than a credential of the
 // 1 MiB document limit has statements worth disclosing one by one. More is ErrTooLarge.
 const MaxSDProofValue = 256 << 10
@@ -136,22 +136,22 @@ func c14nNumber(label string) (int, bool) {
 }
 
 // decodeSDProofValue checks and decodes the multibase base64url-no-pad text of an
-// ecdsa-sd-2023 proofValue and returns its header and CBOR body.
+// ecdsa-sd-2023 or bbs-2023 proofValue and returns its header and CBOR body.
 func decodeSDProofValue(pv string) ([3]byte, []byte, error) {
 	var hdr [3]byte
 	if len(pv) > MaxSDProofValue {
-		return hdr, nil, fmt.Errorf("dataintegrity: ecdsa-sd-2023 proofValue of %d characters, more than %d: %w", len(pv), MaxSDProofValue, ErrTooLarge)
+		return hdr, nil, fmt.Errorf("dataintegrity: selective disclosure proofValue of %d characters, more than %d: %w", len(pv), MaxSDProofValue, ErrTooLarge)
 	}
 	text, ok := strings.CutPrefix(pv, "u")
 	if !ok {
-		return hdr, nil, invalid("ecdsa-sd-2023 proofValue is not base64url multibase (prefix u)")
+		return hdr, nil, invalid("selective disclosure proofValue is not base64url multibase (prefix u)")
 	}
 	b, err := base64.RawURLEncoding.Strict().DecodeString(text)
 	if err != nil {
-		return hdr, nil, invalid("ecdsa-sd-2023 proofValue is not base64url without padding")
+		return hdr, nil, invalid("selective disclosure proofValue is not base64url without padding")
 	}
 	if len(b) < 3 {
-		return hdr, nil, invalid("ecdsa-sd-2023 proofValue has no header")
+		return hdr, nil, invalid("selective disclosure proofValue has no header")
 	}
 	copy(hdr[:], b)
 	return hdr, b[3:], nil
@@ -391,6 +391,10 @@ type DeriveOptions struct {
 	SelectivePointers []string
 	// ToRDF converts JSON-LD to RDF; see RDFFunc.
 	ToRDF RDFFunc
+	// PresentationHeader, for bbs-2023, is bound into the derived proof, such as a
+	// verifier's nonce; the verifier reads it from the proof. Empty binds nothing; at most
+	// 4096 bytes. ecdsa-sd-2023 has none and refuses it.
+	PresentationHeader []byte
 }
 
 // ecdsaSDDisclosure holds the intermediate values of createDisclosureData, for tests.
@@ -403,28 +407,52 @@ type ecdsaSDDisclosure struct {
 	signatureIndexes []int
 }
 
-// Derive turns a credential secured with an ecdsa-sd-2023 base proof into one that
-// discloses only the mandatory statements and those that opts.SelectivePointers select,
-// with a derived proof that a verifier checks with Verify (vc-di-ecdsa §3.6.6 Add Derived
-// Proof). The document must have exactly one proof, the base proof. Derive does not
-// verify the base proof (see VerifyBase); it fails on a base proof whose signatures do
-// not match the document's statements.
+// Derive turns a credential secured with an ecdsa-sd-2023 or bbs-2023 base proof into
+// one that discloses only the mandatory statements and those that opts.SelectivePointers
+// select, with a derived proof that a verifier checks with Verify (vc-di-ecdsa §3.6.6,
+// vc-di-bbs §3.4.6 Add Derived Proof). The document must have exactly one proof, the base
+// proof. Derive does not verify the base proof (see VerifyBase): for ecdsa-sd-2023 it
+// fails on a base proof whose signatures do not match the document's statements; for
+// bbs-2023 a base proof whose BBS signature does not match makes derived proofs that do
+// not verify.
 //
-// Derived proofs of one base proof are linkable: each carries the same base signature and
-// proof-scoped key, and the HMAC labels of the revealed blank nodes, so verifiers that
-// compare notes can tell they come from one credential. Unlinkable disclosure needs
-// bbs-2023.
+// ecdsa-sd-2023 derived proofs of one base proof are linkable: each carries the same base
+// signature and proof-scoped key, and the HMAC labels of the revealed blank nodes, so
+// verifiers that compare notes can tell they come from one credential. bbs-2023 derived
+// proofs are fresh zero-knowledge proofs that share no bytes, with blank node labels
+// shuffled so that only which nodes are revealed shows; the revealed statements
+// themselves (an identifier, a rare value) can still link them.
 //
 // The output is the revealed document, with its members in JCS (RFC 8785) order and the
 // base proof's members except proofValue. Errors wrap ErrInvalidOptions (options, a
 // pointer that names nothing), ErrInvalidProof or ErrUnsupportedProof (the base proof),
 // or the errors of opts.ToRDF and canonicalization.
 func Derive(ctx context.Context, doc []byte, opts DeriveOptions) ([]byte, error) {
-	d, err := deriveECDSASD(ctx, doc, &opts)
+	if opts.ToRDF == nil {
+		return nil, fmt.Errorf("dataintegrity: DeriveOptions.ToRDF is nil: %w", ErrInvalidOptions)
+	}
+	secured, err := decodeDocument(doc)
 	if err != nil {
 		return nil, err
 	}
-	out, err := jcs.Canonicalize(d.reveal)
+	var reveal map[string]any
+	if onlyProofSuite(secured) == BBS2023 {
+		d, err := deriveBBSFromBase(ctx, secured, &opts)
+		if err != nil {
+			return nil, err
+		}
+		reveal = d.reveal
+	} else {
+		if len(opts.PresentationHeader) > 0 {
+			return nil, fmt.Errorf("dataintegrity: DeriveOptions.PresentationHeader with %s: %w", ECDSASD2023, ErrInvalidOptions)
+		}
+		d, err := deriveECDSASDObject(ctx, secured, &opts)
+		if err != nil {
+			return nil, err
+		}
+		reveal = d.reveal
+	}
+	out, err := jcs.Canonicalize(reveal)
 	if err != nil {
 		return nil, fmt.Errorf("dataintegrity: encoding the revealed document: %w", err)
 	}
@@ -458,14 +486,8 @@ func baseProofOf(secured map[string]any) (map[string]any, *ecdsaSDBase, error) {
 	return obj, base, nil
 }
 
-func deriveECDSASD(ctx context.Context, doc []byte, opts *DeriveOptions) (*ecdsaSDDisclosure, error) {
-	if opts.ToRDF == nil {
-		return nil, fmt.Errorf("dataintegrity: DeriveOptions.ToRDF is nil: %w", ErrInvalidOptions)
-	}
-	selective, err := parsePointers(opts.SelectivePointers, ErrInvalidOptions)
-	if err != nil {
-		return nil, err
-	}
+// decodeDocument decodes a secured document, which must be a JSON object.
+func decodeDocument(doc []byte) (map[string]any, error) {
 	v, err := jsonx.Decode(doc, jsonx.Limits{})
 	if err != nil {
 		return nil, fmt.Errorf("dataintegrity: %w", err)
@@ -473,6 +495,41 @@ func deriveECDSASD(ctx context.Context, doc []byte, opts *DeriveOptions) (*ecdsa
 	secured, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("dataintegrity: document is a JSON %s, not an object: %w", jsonKind(v), ErrMalformed)
+	}
+	return secured, nil
+}
+
+// onlyProofSuite returns the cryptosuite of a document's proof when it has one proof
+// object with a string cryptosuite, and "" otherwise.
+func onlyProofSuite(secured map[string]any) string {
+	p, ok := secured["proof"].(map[string]any)
+	if !ok {
+		if set, isSet := secured["proof"].([]any); isSet && len(set) == 1 {
+			p, ok = set[0].(map[string]any)
+		}
+	}
+	if !ok {
+		return ""
+	}
+	cs, _ := p["cryptosuite"].(string)
+	return cs
+}
+
+func deriveECDSASD(ctx context.Context, doc []byte, opts *DeriveOptions) (*ecdsaSDDisclosure, error) {
+	if opts.ToRDF == nil {
+		return nil, fmt.Errorf("dataintegrity: DeriveOptions.ToRDF is nil: %w", ErrInvalidOptions)
+	}
+	secured, err := decodeDocument(doc)
+	if err != nil {
+		return nil, err
+	}
+	return deriveECDSASDObject(ctx, secured, opts)
+}
+
+func deriveECDSASDObject(ctx context.Context, secured map[string]any, opts *DeriveOptions) (*ecdsaSDDisclosure, error) {
+	selective, err := parsePointers(opts.SelectivePointers, ErrInvalidOptions)
+	if err != nil {
+		return nil, err
 	}
 	proofObj, base, err := baseProofOf(secured)
 	if err != nil {
@@ -684,10 +741,13 @@ func verifyECDSASDBase(ctx context.Context, s *suite, pub crypto.PublicKey, unse
 	return nil
 }
 
-// VerifyBase checks the ecdsa-sd-2023 base proof of a credential, as its holder may before
-// keeping it or deriving from it: the issuer's signature over the proof configuration,
-// the proof-scoped key and the statements the proof's mandatory pointers select, and the
-// proof-scoped signature of every other statement. The document must have exactly that
+// VerifyBase checks the ecdsa-sd-2023 or bbs-2023 base proof of a credential, as its
+// holder may before keeping it or deriving from it. For ecdsa-sd-2023: the issuer's
+// signature over the proof configuration, the proof-scoped key and the statements the
+// proof's mandatory pointers select, and the proof-scoped signature of every other
+// statement. For bbs-2023: the BBS header (the hashes of the proof configuration and of
+// the mandatory statements) and the issuer's BBS signature over it and every other
+// statement. The document must have exactly that
 // one proof; opts applies as in Verify (purpose, time, allowed suites, key resolution),
 // and opts.ToRDF is required.
 //
@@ -715,8 +775,8 @@ func VerifyBase(ctx context.Context, doc []byte, opts VerifyOptions) (*Result, e
 	}
 	const path = "/proof"
 	p, err := parseProof(path, proofs[0])
-	if err == nil && p.sdBase == nil {
-		err = fmt.Errorf("dataintegrity: not an ecdsa-sd-2023 base proof: %w", ErrUnsupportedProof)
+	if err == nil && !p.isBase() {
+		err = fmt.Errorf("dataintegrity: not an ecdsa-sd-2023 or bbs-2023 base proof: %w", ErrUnsupportedProof)
 	}
 	if err == nil {
 		err = pol.check(p)
@@ -731,7 +791,15 @@ func VerifyBase(ctx context.Context, doc []byte, opts VerifyOptions) (*Result, e
 	if err != nil {
 		return nil, &ProofError{Path: path, Err: fmt.Errorf("dataintegrity: verification method %s: %w", p.vm, err)}
 	}
-	if err := verifyECDSASDBase(ctx, p.suite, pub, withoutMember(secured, "proof"), p.obj, p.sdBase, pol.ToRDF); err != nil {
+	if p.bbsBase != nil {
+		k, kerr := p.suite.bbsKey(pub)
+		if kerr == nil {
+			kerr = verifyBBSBase(ctx, k, withoutMember(secured, "proof"), p.obj, p.bbsBase, pol.ToRDF)
+		}
+		if kerr != nil {
+			return nil, &ProofError{Path: path, Err: kerr}
+		}
+	} else if err := verifyECDSASDBase(ctx, p.suite, pub, withoutMember(secured, "proof"), p.obj, p.sdBase, pol.ToRDF); err != nil {
 		return nil, &ProofError{Path: path, Err: err}
 	}
 	return &Result{Proofs: []VerifiedProof{{

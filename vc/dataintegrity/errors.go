@@ -23,10 +23,11 @@ var (
 	// prefix of the document's, a previousProof naming no proof of the document.
 	ErrInvalidProof = errs.ErrInvalidProof
 	// ErrUnsupportedProof: a proof type or cryptosuite this package does not implement
-	// (bbs-2023, anything unknown), an RDFC suite without a Canonicalizer, ecdsa-sd-2023
-	// without an RDFFunc, or a document whose nodes selective disclosure cannot track.
+	// (anything unknown, a bbs-2023 feature option such as holder binding or pseudonyms),
+	// an RDFC suite without a Canonicalizer, ecdsa-sd-2023 or bbs-2023 without an
+	// RDFFunc, or a document whose nodes selective disclosure cannot track.
 	ErrUnsupportedProof = errs.ErrUnsupportedProof
-	// ErrBaseProofPresented: an ecdsa-sd-2023 base proof given to Verify. A base proof is
+	// ErrBaseProofPresented: an ecdsa-sd-2023 or bbs-2023 base proof given to Verify. A base proof is
 	// for the holder, who derives from it what a verifier sees (Derive); it reveals the
 	// HMAC key and every statement signature.
 	ErrBaseProofPresented = errs.ErrBaseProofPresented

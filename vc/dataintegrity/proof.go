@@ -33,7 +33,13 @@ type proof struct {
 	// The decoded proofValue of ecdsa-sd-2023, one of them set.
 	sdBase    *ecdsaSDBase
 	sdDerived *ecdsaSDDerived
+	// The decoded proofValue of bbs-2023, one of them set.
+	bbsBase    *bbsBase
+	bbsDerived *bbsDerived
 }
+
+// isBase reports whether the proof is a selective disclosure base proof, for the holder.
+func (p *proof) isBase() bool { return p.sdBase != nil || p.bbsBase != nil }
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("dataintegrity: "+format+": %w", append(args, ErrInvalidProof)...)
@@ -60,10 +66,6 @@ func parseProof(path string, v any) (*proof, error) {
 		}
 		if p.cryptosuite, err = stringMember(obj, "cryptosuite", true); err != nil {
 			return nil, err
-		}
-		switch p.cryptosuite {
-		case BBS2023:
-			return nil, fmt.Errorf("dataintegrity: cryptosuite %s is not implemented: %w", p.cryptosuite, ErrUnsupportedProof)
 		}
 		if p.suite = suiteByName(p.cryptosuite); p.suite == nil || p.suite.proofType != DataIntegrityProof {
 			return nil, fmt.Errorf("dataintegrity: unknown cryptosuite %.64q: %w", p.cryptosuite, ErrUnsupportedProof)
@@ -138,6 +140,14 @@ func parseProof(path string, v any) (*proof, error) {
 	pv, err := stringMember(obj, "proofValue", true)
 	if err != nil {
 		return nil, err
+	}
+	if p.suite.isBBS() {
+		// A base proof is decoded too, as for ecdsa-sd-2023; a proof value of a feature
+		// option (holder binding, pseudonyms) is ErrUnsupportedProof.
+		if p.bbsBase, p.bbsDerived, err = parseBBSProofValue(pv); err != nil {
+			return nil, err
+		}
+		return p, nil
 	}
 	if p.suite.sd {
 		// A base proof is decoded too, so that the caller can name it (Verify refuses

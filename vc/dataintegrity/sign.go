@@ -3,6 +3,7 @@ package dataintegrity
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"fmt"
 	"maps"
 	"slices"
@@ -39,9 +40,10 @@ const (
 // ProofOptions are the proof options of Add Proof (Data Integrity 1.0 §4.2). Cryptosuite,
 // VerificationMethod and ProofPurpose are required.
 type ProofOptions struct {
-	// Cryptosuite is EdDSAJCS2022, ECDSAJCS2019, EdDSARDFC2022, ECDSARDFC2019 or
-	// ECDSASD2023 (a base proof, for the holder to derive from); the signer's key must suit
-	// it (Ed25519 for eddsa, P-256 or P-384 for ecdsa, P-256 for ecdsa-sd-2023).
+	// Cryptosuite is EdDSAJCS2022, ECDSAJCS2019, EdDSARDFC2022, ECDSARDFC2019,
+	// ECDSASD2023 (a base proof, for the holder to derive from) or, with SignBBS,
+	// BBS2023; the signer's key must suit it (Ed25519 for eddsa, P-256 or P-384 for ecdsa,
+	// P-256 for ecdsa-sd-2023, BLS12-381 G2 for bbs-2023).
 	Cryptosuite string
 	// VerificationMethod is the DID URL of the signer's key, such as did:key:z6Mk...#z6Mk...
 	VerificationMethod string
@@ -63,14 +65,14 @@ type ProofOptions struct {
 	PreviousProof []string
 	// Context says whether the document's @context may be extended; see ContextPolicy.
 	Context ContextPolicy
-	// Canonicalize is required for the RDFC suites other than ecdsa-sd-2023; see
+	// Canonicalize is required for the RDFC suites other than ecdsa-sd-2023 and bbs-2023; see
 	// Canonicalizer.
 	Canonicalize Canonicalizer
-	// MandatoryPointers, for ecdsa-sd-2023, are the JSON Pointers (RFC 6901) of what every
+	// MandatoryPointers, for ecdsa-sd-2023 and bbs-2023, are the JSON Pointers (RFC 6901) of what every
 	// derived proof must disclose, such as "/issuer" or "/validUntil". Empty makes
 	// everything selectively disclosable. Other suites refuse them.
 	MandatoryPointers []string
-	// ToRDF is required for ecdsa-sd-2023; see RDFFunc.
+	// ToRDF is required for ecdsa-sd-2023 and bbs-2023; see RDFFunc.
 	ToRDF RDFFunc
 
 	sdSecrets *sdSecrets // tests: fixed HMAC and proof-scoped keys
@@ -88,10 +90,16 @@ type ProofOptions struct {
 //
 // ECDSA signatures are randomized unless the signer is deterministic (RFC 6979); the
 // specification recommends deterministic ECDSA, which a crypto.Signer may provide.
+//
+// bbs-2023 signs with a BBS key, which is not a keys.Signer: Sign refuses it with
+// ErrAlgorithmKeyMismatch, and SignBBS makes its base proofs.
 func Sign(ctx context.Context, doc []byte, signer keys.Signer, opts ProofOptions) ([]byte, error) {
 	s, err := opts.check()
 	if err != nil {
 		return nil, err
+	}
+	if s.isBBS() {
+		return nil, fmt.Errorf("dataintegrity: %s signs with a keys.BBSSigner (SignBBS): %w", s.name, ErrAlgorithmKeyMismatch)
 	}
 	if signer == nil {
 		return nil, fmt.Errorf("dataintegrity: nil signer: %w", ErrInvalidKey)
@@ -100,6 +108,35 @@ func Sign(ctx context.Context, doc []byte, signer keys.Signer, opts ProofOptions
 	if err != nil {
 		return nil, err
 	}
+	return sign(ctx, doc, s, h, signer, nil, &opts)
+}
+
+// SignBBS adds a bbs-2023 base proof to doc, an unsecured credential (JSON), signed by
+// signer (vc-di-bbs §3.4.1 Add Base Proof, baseline: no feature option), and returns the
+// secured document, as Sign does. opts.Cryptosuite must be BBS2023 and opts.ToRDF set;
+// opts.MandatoryPointers are what every derived proof must disclose. The base proof is
+// for the holder, who derives from it (Derive) the credentials verifiers see: it carries
+// the HMAC key that relabels blank nodes and the signature of every statement, and Verify
+// refuses it with ErrBaseProofPresented.
+func SignBBS(ctx context.Context, doc []byte, signer keys.BBSSigner, opts ProofOptions) ([]byte, error) {
+	s, err := opts.check()
+	if err != nil {
+		return nil, err
+	}
+	if !s.isBBS() {
+		return nil, fmt.Errorf("dataintegrity: SignBBS with cryptosuite %s: %w", s.name, ErrInvalidOptions)
+	}
+	if signer == nil || signer.Public() == nil {
+		return nil, fmt.Errorf("dataintegrity: nil BBS signer: %w", ErrInvalidKey)
+	}
+	if _, err := s.bbsKey(signer.Public()); err != nil {
+		return nil, err
+	}
+	return sign(ctx, doc, s, 0, nil, signer, &opts)
+}
+
+// sign is Add Proof for suite s with signer (h its hash) or, for bbs-2023, bbsSigner.
+func sign(ctx context.Context, doc []byte, s *suite, h crypto.Hash, signer keys.Signer, bbsSigner keys.BBSSigner, opts *ProofOptions) ([]byte, error) {
 	v, err := jsonx.Decode(doc, jsonx.Limits{})
 	if err != nil {
 		return nil, fmt.Errorf("dataintegrity: %w", err)
@@ -203,8 +240,18 @@ func Sign(ctx context.Context, doc []byte, signer keys.Signer, opts ProofOptions
 		signed["proof"] = matching
 	}
 	var proofValue string
-	if s.sd {
-		run, err := createECDSASDBase(ctx, s, signed, config, signer, &opts)
+	if s.isBBS() {
+		var hmacKey []byte
+		if opts.sdSecrets != nil {
+			hmacKey = opts.sdSecrets.hmacKey
+		}
+		run, err := createBBSBase(ctx, signed, config, bbsSigner, opts.MandatoryPointers, hmacKey, opts.ToRDF)
+		if err != nil {
+			return nil, err
+		}
+		proofValue = run.proof.encode()
+	} else if s.sd {
+		run, err := createECDSASDBase(ctx, s, signed, config, signer, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -267,8 +314,6 @@ func Sign(ctx context.Context, doc []byte, signer keys.Signer, opts ProofOptions
 func (o *ProofOptions) check() (*suite, error) {
 	s := suiteByName(o.Cryptosuite)
 	switch {
-	case o.Cryptosuite == BBS2023:
-		return nil, fmt.Errorf("dataintegrity: cryptosuite %s is not implemented: %w", o.Cryptosuite, ErrUnsupportedProof)
 	case s == nil || s.proofType != DataIntegrityProof:
 		return nil, fmt.Errorf("dataintegrity: cannot sign with cryptosuite %q: %w", o.Cryptosuite, ErrUnsupportedProof)
 	case s.sd && o.ToRDF == nil:

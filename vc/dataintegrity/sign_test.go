@@ -148,7 +148,7 @@ func TestSignErrors(t *testing.T) {
 	}{
 		{"unknown suite", testCredential, ed.signer, func(o *ProofOptions) { o.Cryptosuite = "eddsa-2099" }, ErrUnsupportedProof},
 		{"selective disclosure without ToRDF", testCredential, ed.signer, func(o *ProofOptions) { o.Cryptosuite = ECDSASD2023 }, ErrInvalidOptions},
-		{"bbs", testCredential, ed.signer, func(o *ProofOptions) { o.Cryptosuite = BBS2023 }, ErrUnsupportedProof},
+		{"bbs-2023 with a keys.Signer", testCredential, ed.signer, func(o *ProofOptions) { o.Cryptosuite = BBS2023; o.ToRDF = testToRDF }, ErrAlgorithmKeyMismatch},
 		{"legacy type", testCredential, ed.signer, func(o *ProofOptions) { o.Cryptosuite = Ed25519Signature2020 }, ErrUnsupportedProof},
 		{"rdfc without canonicalizer", testCredential, ed.signer, func(o *ProofOptions) { o.Cryptosuite = EdDSARDFC2022 }, ErrInvalidOptions},
 		{"no verification method", testCredential, ed.signer, func(o *ProofOptions) { o.VerificationMethod = "" }, ErrInvalidOptions},

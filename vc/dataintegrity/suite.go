@@ -19,7 +19,7 @@ const (
 	ECDSARDFC2019 = "ecdsa-rdfc-2019" // vc-di-ecdsa §3.2: P-256 or P-384 over RDFC-1.0 N-Quads
 	ECDSAJCS2019  = "ecdsa-jcs-2019"  // vc-di-ecdsa §3.3: P-256 or P-384 over JCS
 	ECDSASD2023   = "ecdsa-sd-2023"   // vc-di-ecdsa §3.6: selective disclosure, P-256 over RDFC-1.0 N-Quads
-	BBS2023       = "bbs-2023"        // selective disclosure: recognised, not implemented yet
+	BBS2023       = "bbs-2023"        // vc-di-bbs §3: unlinkable selective disclosure, BBS over RDFC-1.0 N-Quads (baseline)
 
 	// DataIntegrityProof is the proof type of every cryptosuite above.
 	DataIntegrityProof = "DataIntegrityProof"
@@ -63,8 +63,8 @@ type Suite interface {
 	// VerifyOnly reports whether Sign refuses the suite (legacy proof types).
 	VerifyOnly() bool
 	// Hash checks that pub is a key of the suite and returns the hash function it uses
-	// with that key: SHA-256 for Ed25519 and P-256, SHA-384 for P-384. Any other key is
-	// ErrAlgorithmKeyMismatch.
+	// with that key: SHA-256 for Ed25519, P-256 and BLS12-381 G2 (bbs-2023), SHA-384 for
+	// P-384. Any other key is ErrAlgorithmKeyMismatch.
 	Hash(pub crypto.PublicKey) (crypto.Hash, error)
 	// Canonicalize returns the transformed form of a document or of a proof configuration:
 	// JCS for the JCS suites; for the RDFC suites, canon's result (an error wrapping
@@ -86,6 +86,7 @@ type curveFamily uint8
 const (
 	edwards curveFamily = iota // Ed25519
 	nist                       // P-256, P-384
+	bls                        // BLS12-381 G2 (BBS)
 )
 
 type suite struct {
@@ -93,7 +94,7 @@ type suite struct {
 	rdfc            bool
 	family          curveFamily
 	verifyOnly      bool
-	sd              bool // selective disclosure: base and derived proofs (ecdsasd.go)
+	sd              bool // selective disclosure: base and derived proofs (ecdsasd.go, bbs2023.go)
 }
 
 // The suites this package implements, in the order Suites lists them. Read-only.
@@ -103,14 +104,19 @@ var implemented = [...]*suite{
 	{name: EdDSARDFC2022, proofType: DataIntegrityProof, rdfc: true, family: edwards},
 	{name: ECDSARDFC2019, proofType: DataIntegrityProof, rdfc: true, family: nist},
 	{name: ECDSASD2023, proofType: DataIntegrityProof, rdfc: true, family: nist, sd: true},
+	{name: BBS2023, proofType: DataIntegrityProof, rdfc: true, family: bls, sd: true},
 	{name: Ed25519Signature2020, proofType: Ed25519Signature2020, rdfc: true, family: edwards, verifyOnly: true},
 }
 
 // Suites returns the suites this package implements: eddsa-jcs-2022, ecdsa-jcs-2019,
-// eddsa-rdfc-2022, ecdsa-rdfc-2019, ecdsa-sd-2023 and the verify-only
+// eddsa-rdfc-2022, ecdsa-rdfc-2019, ecdsa-sd-2023, bbs-2023 and the verify-only
 // Ed25519Signature2020. The slice is fresh on every call. For ecdsa-sd-2023 the step
 // methods are those of its signatures (SignHash and VerifyHash over the base signature's
 // data or one statement); its proofs are made and checked by Sign, Derive and Verify.
+// bbs-2023 signs one BBS signature over many messages, which the step methods cannot
+// express: its Hash accepts BLS12-381 G2 keys (SHA-256), SignHash and VerifyHash refuse
+// with ErrUnsupportedProof, and its proofs are made and checked by SignBBS, Derive and
+// Verify.
 func Suites() []Suite {
 	out := make([]Suite, len(implemented))
 	for i, s := range implemented {
@@ -142,9 +148,35 @@ func (s *suite) VerifyOnly() bool { return s.verifyOnly }
 
 func (s *suite) sealed() {}
 
+// isBBS reports whether the suite is bbs-2023.
+func (s *suite) isBBS() bool { return s.family == bls }
+
+// errBBSSteps is the error of the step methods bbs-2023 cannot express.
+func (s *suite) errBBSSteps() error {
+	return fmt.Errorf("dataintegrity: %s signs with BBS (SignBBS, Derive, Verify), not one signature per hash: %w", s.name, ErrUnsupportedProof)
+}
+
+// bbsKey returns pub as the BLS12-381 G2 key bbs-2023 needs.
+func (s *suite) bbsKey(pub crypto.PublicKey) (*keys.BLS12381G2PublicKey, error) {
+	k, ok := pub.(*keys.BLS12381G2PublicKey)
+	if !ok || k == nil {
+		if kt, err := keys.TypeOf(pub); err == nil {
+			return nil, fmt.Errorf("dataintegrity: %s with a %s key: %w", s.name, kt, ErrAlgorithmKeyMismatch)
+		}
+		return nil, fmt.Errorf("dataintegrity: %s with a %T key: %w", s.name, pub, ErrAlgorithmKeyMismatch)
+	}
+	if _, err := keys.TypeOf(k); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
 // algorithm returns the JOSE name of the signature algorithm for pub and the size of its
 // raw signatures. The key decides, and it must be of the suite's family.
 func (s *suite) algorithm(pub crypto.PublicKey) (string, int, error) {
+	if s.isBBS() {
+		return "", 0, s.errBBSSteps()
+	}
 	kt, err := keys.TypeOf(pub)
 	if err != nil {
 		if errors.Is(err, keys.ErrInvalidKey) {
@@ -165,6 +197,12 @@ func (s *suite) algorithm(pub crypto.PublicKey) (string, int, error) {
 
 // Hash returns the digest the suite uses with pub.
 func (s *suite) Hash(pub crypto.PublicKey) (crypto.Hash, error) {
+	if s.isBBS() {
+		if _, err := s.bbsKey(pub); err != nil {
+			return 0, err
+		}
+		return crypto.SHA256, nil
+	}
 	alg, _, err := s.algorithm(pub)
 	if err != nil {
 		return 0, err
@@ -215,6 +253,9 @@ func appendDigest(dst []byte, h crypto.Hash, data []byte) []byte {
 
 // SignHash signs the hash data.
 func (s *suite) SignHash(signer keys.Signer, hashData []byte) ([]byte, error) {
+	if s.isBBS() {
+		return nil, s.errBBSSteps()
+	}
 	if signer == nil {
 		return nil, fmt.Errorf("dataintegrity: nil signer: %w", ErrInvalidKey)
 	}

@@ -47,8 +47,8 @@ type VerifyOptions struct {
 	// Canonicalize converts JSON-LD to canonical N-Quads for the RDFC suites. If nil,
 	// proofs of those suites are ErrUnsupportedProof; the JCS suites never use it.
 	Canonicalize Canonicalizer
-	// ToRDF converts JSON-LD to RDF for ecdsa-sd-2023, whose derived proofs need the
-	// statements themselves. If nil, those proofs are ErrUnsupportedProof.
+	// ToRDF converts JSON-LD to RDF for ecdsa-sd-2023 and bbs-2023, whose derived proofs
+	// need the statements themselves. If nil, those proofs are ErrUnsupportedProof.
 	ToRDF RDFFunc
 	// AllowedSuites lists the suite names (Suite.Name) accepted. If empty, every suite
 	// of Suites. A proof of an implemented suite not listed is ErrAlgorithmNotAllowed;
@@ -163,8 +163,8 @@ func Verify(ctx context.Context, doc []byte, opts VerifyOptions) (*Result, error
 			path += "/" + strconv.Itoa(i)
 		}
 		p, err := parseProof(path, pv)
-		if err == nil && p.sdBase != nil {
-			err = fmt.Errorf("dataintegrity: an %s base proof is for the holder, not for verifiers: %w", p.suite.name, ErrBaseProofPresented)
+		if err == nil && p.isBase() {
+			err = fmt.Errorf("dataintegrity: a base proof (%s) is for the holder, not for verifiers: %w", p.suite.name, ErrBaseProofPresented)
 		}
 		if err == nil {
 			err = pol.check(p)
@@ -322,7 +322,16 @@ func (vr *verifier) verify(ctx context.Context, p *proof, chain []int, out *Veri
 		if len(chain) > 0 {
 			return fmt.Errorf("dataintegrity: %s proof with previousProof: %w", s.name, ErrUnsupportedProof)
 		}
-		if err := verifyECDSASD(ctx, s, pub, vr.unsecured, p.obj, p.sdDerived, vr.pol.ToRDF); err != nil {
+		if s.isBBS() {
+			k, err := s.bbsKey(pub)
+			if err != nil {
+				return err
+			}
+			err = verifyBBS(ctx, k, vr.unsecured, p.obj, p.bbsDerived, vr.pol.ToRDF)
+			if err != nil {
+				return err
+			}
+		} else if err := verifyECDSASD(ctx, s, pub, vr.unsecured, p.obj, p.sdDerived, vr.pol.ToRDF); err != nil {
 			return err
 		}
 		*out = VerifiedProof{
