@@ -2,7 +2,6 @@ package schema
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -43,19 +42,9 @@ type HTTPFetcher struct {
 // and transport options) under opts. A nil client is ErrInvalidOptions: there is no
 // default client.
 func NewHTTPFetcher(client *http.Client, opts HTTPFetcherOptions) (*HTTPFetcher, error) {
-	if client == nil {
-		return nil, fmt.Errorf("schema: NewHTTPFetcher: %w: nil *http.Client", ErrInvalidOptions)
-	}
-	if opts.MaxBodyBytes < 0 || opts.Timeout < 0 {
-		return nil, fmt.Errorf("schema: NewHTTPFetcher: %w: negative limit", ErrInvalidOptions)
-	}
-	max := opts.MaxBodyBytes
-	if max == 0 {
-		max = DefaultMaxFetchBytes
-	}
-	g, err := netguard.New(client, netguard.Options{AllowLoopback: opts.AllowLoopback, MaxBodyBytes: max, Timeout: opts.Timeout})
+	g, err := netguard.NewFetchGuard("schema", client, opts.AllowLoopback, opts.MaxBodyBytes, DefaultMaxFetchBytes, opts.Timeout)
 	if err != nil {
-		return nil, fmt.Errorf("schema: NewHTTPFetcher: %w: %w", ErrInvalidOptions, err)
+		return nil, err
 	}
 	return &HTTPFetcher{g: g}, nil
 }
@@ -64,9 +53,5 @@ func NewHTTPFetcher(client *http.Client, opts HTTPFetcherOptions) (*HTTPFetcher,
 // Errors wrap the network guard's sentinels (ErrInsecureURL, ErrForbiddenAddress,
 // ErrTooLarge, ...).
 func (f *HTTPFetcher) Fetch(ctx context.Context, url string, accept string) ([]byte, error) {
-	res, err := f.g.Get(ctx, url, accept)
-	if err != nil {
-		return nil, err
-	}
-	return res.Body, nil
+	return f.g.Fetch(ctx, url, accept)
 }
