@@ -61,7 +61,7 @@ func (d *demo) issue(ctx context.Context, f format, idx int) (issued, error) {
 		}
 		frame.Members["age_equal_or_over"] = ageFrame
 		data, err = d.issuer.IssueSDJWT(ctx, claims, frame, vc.SDJWTOptions{VCT: vct, Holder: d.alice.signer.Public(), Expiry: now.AddDate(1, 0, 0)})
-		is.Secured = "dc+sd-jwt, each claim and each age answer in its own disclosure, bound to the wallet's key"
+		is.Secured = "dc+sd-jwt, a disclosure per claim and per age answer, bound to the wallet's key"
 		is.Status = fmt.Sprintf("Token Status List, index %d", idx)
 	default:
 		validFrom, validUntil := now.Add(-time.Hour), now.AddDate(1, 0, 0)
@@ -106,7 +106,7 @@ func (d *demo) issue(ctx context.Context, f format, idx int) (issued, error) {
 		} else {
 			data, err = d.issuer.Issue(ctx, cred, vc.FormatDataIntegrity, vc.IssueOptions{
 				Cryptosuite: f.Suite, MandatoryPointers: []string{"/credentialSubject/id"}})
-			is.Secured = "Data Integrity base proof for the wallet; issuer, validity, status and subject id mandatory"
+			is.Secured = "a base proof for the wallet only; issuer, validity, status and subject id are mandatory"
 		}
 		is.Status = fmt.Sprintf("Bitstring Status List, index %d", idx)
 		if f.Unlinkable {

@@ -266,9 +266,9 @@ func flow(ctx context.Context) (*report, error) {
 		// shop refuses it too.
 		ch := rand.Text()
 		_, err := d.wallet.Present(ctx, [][]byte{base}, presentation.Request{Format: vc.FormatDataIntegrity, Challenge: ch, Domain: d.shop.DID})
-		rep.Guards = append(rep.Guards, expectRefused("ecdsa-sd-2023", "wallet: present the base credential", "ErrBaseProofPresented", err))
+		rep.Guards = append(rep.Guards, expectRefused("ecdsa-sd-2023", "wallet: present the base proof", "ErrBaseProofPresented", err))
 		_, err = shop.VerifyCredential(ctx, base)
-		rep.Guards = append(rep.Guards, expectRefused("ecdsa-sd-2023", "shop: the base credential, sent as is", "ErrBaseProofPresented", err))
+		rep.Guards = append(rep.Guards, expectRefused("ecdsa-sd-2023", "shop: the base proof, sent as is", "ErrBaseProofPresented", err))
 	}
 	if sd, ok := d.held[handleOf(fs, kindSDJWT)]; ok {
 		n := rand.Text()
@@ -443,10 +443,11 @@ func printText(w io.Writer, rep *report) {
 		fmt.Fprintf(w, "   %-9s %s (%s), listed under %s\n", "key", p.KeyType, p.Algorithm, p.Purpose)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "2. The ministry issues Alice her identity credential (name, birth date, address,")
-	fmt.Fprintln(w, "   age answers) in each format, with an entry in one of its revocation lists:")
+	fmt.Fprintf(w, "2. The ministry issues Alice her identity credential (name, birth date, address,\n")
+	fmt.Fprintf(w, "   age answers) in %d formats, each with an entry in a revocation list:\n", len(rep.Formats))
 	for _, f := range rep.Formats {
-		fmt.Fprintf(w, "\n   %-14s %s\n", f.Format, f.Issued.Secured)
+		fmt.Fprintln(w)
+		wrap(w, fmt.Sprintf("   %-14s ", f.Format), f.Issued.Secured)
 		fmt.Fprintf(w, "   %-14s %s\n", "status", f.Issued.Status)
 		fmt.Fprintf(w, "   %-14s %s\n", "claims", strings.Join(f.Issued.Claims, ", "))
 	}
@@ -463,9 +464,9 @@ func printText(w io.Writer, rep *report) {
 				verdict = "REFUSED"
 			}
 			fmt.Fprintf(w, "     %-10s matched %s (candidates: %s); %s\n", r.Language, cmp.Or(r.Matched, "nothing"), strings.Join(r.Candidates, ", "), verdict)
-			fmt.Fprintf(w, "     %-10s %s\n", "consent", r.Consent)
+			wrap(w, fmt.Sprintf("     %-10s ", "consent"), r.Consent)
 			if r.Error != "" {
-				fmt.Fprintf(w, "     %-10s %s %s\n", "reason", r.Sentinel, r.Error)
+				wrap(w, fmt.Sprintf("     %-10s ", "reason"), strings.TrimSpace(r.Sentinel+" "+r.Error))
 			}
 		}
 		r := f.Requests[0]
@@ -473,7 +474,7 @@ func printText(w io.Writer, rep *report) {
 			fmt.Fprintf(w, "     %-10s DCQL and PEX answers differ (see --json)\n", "note")
 		}
 		if r.Accepted {
-			fmt.Fprintf(w, "     %-10s %s\n", "presented", r.Proof)
+			wrap(w, fmt.Sprintf("     %-10s ", "presented"), r.Proof)
 			field(w, "learned", learnedText(r.Learned), ", ")
 			field(w, "hidden", cmp.Or(strings.Join(r.Hidden, ", "), "nothing"), ", ")
 			field(w, "also sees", strings.Join(r.AlsoSeen, ", "), ", ")
@@ -513,27 +514,46 @@ func printOutcome(w io.Writer, o outcome) {
 	if !o.OK {
 		mark = "UNEXPECTED, wanted " + o.Want
 	}
-	fmt.Fprintf(w, "   %-14s %-45s %s, %s (%s)\n", o.Format, o.Step, verdict, cmp.Or(o.Sentinel, "no sentinel"), mark)
+	fmt.Fprintf(w, "   %-14s %-40s %-8s %s, %s\n", o.Format, o.Step, verdict, cmp.Or(o.Sentinel, "no sentinel"), mark)
 	if o.Error != "" {
-		fmt.Fprintf(w, "   %-14s reason: %s\n", "", o.Error)
+		wrap(w, strings.Repeat(" ", 18)+"reason: ", o.Error)
 	}
 }
 
-// field prints a labelled value, wrapped after sep to keep lines under 100 columns.
+// field prints a labelled list, wrapped after sep to keep lines under 100 columns.
 func field(w io.Writer, label, value, sep string) {
 	const indent, width = 16, 100
-	line, label := "", label
+	line := ""
 	for i, part := range strings.Split(value, sep) {
 		if i > 0 {
 			part = sep + part
 		}
-		if line != "" && indent+len(line)+len(part) > width {
+		if line != "" && indent+len(line)+len(part)+len(sep) > width {
 			fmt.Fprintf(w, "     %-10s %s%s\n", label, line, strings.TrimRight(sep, " "))
 			line, label, part = "", "", strings.TrimPrefix(part, sep)
 		}
 		line += part
 	}
 	fmt.Fprintf(w, "     %-10s %s\n", label, line)
+}
+
+// wrap prints text after lead, broken at spaces to keep lines under 100 columns, the
+// continuation lines indented as far as lead.
+func wrap(w io.Writer, lead, text string) {
+	const width = 100
+	line, pad := lead, strings.Repeat(" ", len(lead))
+	for i, word := range strings.Fields(text) {
+		if i > 0 && len(line)+1+len(word) > width {
+			fmt.Fprintln(w, line)
+			line = pad + word
+			continue
+		}
+		if i > 0 {
+			line += " "
+		}
+		line += word
+	}
+	fmt.Fprintln(w, line)
 }
 
 // learnedText writes the claims the shop learned, with the age answer's value.
