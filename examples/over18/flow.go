@@ -219,7 +219,7 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 	sharedPersonal, _ := personalClaims(f, shared)
 	r.Kept = hiddenNames(heldPersonal, sharedPersonal, prefix)
 	if f.Kind == kindJWT {
-		r.Shared, r.Kept = []string{"every claim (vc+jwt cannot hide any)"}, nil
+		r.Shared, r.Kept = []string{"every claim (vc+jwt cannot hide any)"}, []string{}
 	}
 	// Consent: a real wallet asks the person; here it is approved and printed.
 	r.Consent = fmt.Sprintf("share %s of %s with %s", strings.Join(r.Shared, ", "), f.Handle, d.shop.Name)
