@@ -20,9 +20,14 @@ import (
 // FormatDataIntegrity is a credential or presentation secured with a W3C Data Integrity
 // proof (DataIntegrityProof): eddsa-jcs-2022, ecdsa-jcs-2019, eddsa-rdfc-2022 and
 // ecdsa-rdfc-2019 (JSON-LD with embedded, hash-pinned contexts only, then bounded
-// RDFC-1.0), ecdsa-sd-2023 (selective disclosure: the issuer's base proof goes to the
-// holder, verifiers accept only derived proofs, see DeriveCredential), and the legacy
-// Ed25519Signature2020 (verify only).
+// RDFC-1.0), ecdsa-sd-2023 and bbs-2023 (selective disclosure: the issuer's base proof
+// goes to the holder, verifiers accept only derived proofs, see DeriveCredential), and
+// the legacy Ed25519Signature2020 (verify only).
+//
+// A Verifier accepts bbs-2023 whatever VerifierOptions.Algorithms says: that list names
+// JOSE algorithms, and BBS is not one. Its proofs are checked with the BLS12-381 G2 key
+// of the verification method (did:key zUC7...); baseline bbs-2023 only, the feature
+// options (holder binding, pseudonyms) are ErrUnsupportedProof.
 const FormatDataIntegrity Format = "di"
 
 // canonicalizer returns the RDFC-1.0 canonical N-Quads of a JSON-LD document, using only
@@ -69,22 +74,29 @@ type DeriveOptions struct {
 	// Contexts are the JSON-LD contexts the credential may use. If nil,
 	// jsonld.DefaultContexts().
 	Contexts *jsonld.Contexts
+	// PresentationHeader, for a bbs-2023 credential, is bound into the derived proof,
+	// such as the verifier's nonce (at most 4096 bytes). ecdsa-sd-2023 refuses it.
+	PresentationHeader []byte
 }
 
-// DeriveCredential turns a credential secured with an ecdsa-sd-2023 base proof (as
-// Issuer.Issue makes with that Cryptosuite) into a derived credential that reveals only
-// the mandatory statements and those opts.Disclose selects, ready for a verifier
-// (VerifyCredential, or inside a presentation). Data must be the credential as issued;
-// the base proof is not verified here. A base proof is never given to a verifier: it
-// carries the HMAC key and the signature of every statement, and VerifyCredential refuses
-// it with ErrBaseProofPresented. Derived credentials of one base proof share its base
-// signature and proof-scoped key, so verifiers can link them to each other.
+// DeriveCredential turns a credential secured with an ecdsa-sd-2023 or bbs-2023 base
+// proof (as Issuer.Issue makes with that Cryptosuite) into a derived credential that
+// reveals only the mandatory statements and those opts.Disclose selects, ready for a
+// verifier (VerifyCredential, or inside a presentation). Data must be the credential as
+// issued; the base proof is not verified here. A base proof is never given to a verifier:
+// it carries the HMAC key (and for ecdsa-sd-2023 the signature of every statement), and
+// VerifyCredential refuses it with ErrBaseProofPresented. ecdsa-sd-2023 derived
+// credentials of one base proof share its base signature and proof-scoped key, so
+// verifiers can link them to each other; bbs-2023 ones carry fresh zero-knowledge proofs
+// and are linked only by what they reveal.
 func DeriveCredential(ctx context.Context, data []byte, opts DeriveOptions) ([]byte, error) {
 	c := opts.Contexts
 	if c == nil {
 		c = jsonld.DefaultContexts()
 	}
-	out, err := dataintegrity.Derive(ctx, data, dataintegrity.DeriveOptions{SelectivePointers: opts.Disclose, ToRDF: toRDF(c)})
+	out, err := dataintegrity.Derive(ctx, data, dataintegrity.DeriveOptions{
+		SelectivePointers: opts.Disclose, ToRDF: toRDF(c), PresentationHeader: opts.PresentationHeader,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("vc: deriving a disclosure: %w", err)
 	}
@@ -135,9 +147,10 @@ func (v *Verifier) diOptions(subject, purpose string, want Expect) dataintegrity
 	}
 }
 
-// diSuites are the suites whose key algorithm the verifier allows.
+// diSuites are the suites whose key algorithm the verifier allows, and bbs-2023, whose
+// BBS keys have no JOSE algorithm to allow.
 func (v *Verifier) diSuites() []string {
-	var out []string
+	out := []string{dataintegrity.BBS2023}
 	if slices.Contains(v.algs, keys.EdDSA) {
 		out = append(out, dataintegrity.EdDSAJCS2022, dataintegrity.EdDSARDFC2022)
 	}
@@ -281,8 +294,11 @@ func signDI(ctx context.Context, s keys.Signer, vm string, data []byte, suite, p
 			return nil, err
 		}
 	}
-	if suite == dataintegrity.ECDSASD2023 && purpose != dataintegrity.PurposeAssertionMethod {
+	if isSDSuite(suite) && purpose != dataintegrity.PurposeAssertionMethod {
 		return nil, fmt.Errorf("vc: %s proofs are for credentials, not presentations: %w", suite, ErrUnsupportedProof)
+	}
+	if suite == dataintegrity.BBS2023 {
+		return nil, fmt.Errorf("vc: bbs-2023 needs a BBS key, not a %s one: %w", s.Algorithm(), ErrAlgorithmKeyMismatch)
 	}
 	if suite == dataintegrity.ECDSASD2023 {
 		mandatory = withVCDMMandatory(data, mandatory)
@@ -291,6 +307,22 @@ func signDI(ctx context.Context, s keys.Signer, vm string, data []byte, suite, p
 	return dataintegrity.Sign(ctx, data, s, dataintegrity.ProofOptions{
 		Cryptosuite: suite, VerificationMethod: vm, ProofPurpose: purpose, Created: created.UTC().Truncate(time.Second),
 		Challenge: challenge, Domain: domain, Canonicalize: canonicalizer(c), ToRDF: toRDF(c), MandatoryPointers: mandatory,
+	})
+}
+
+// isSDSuite reports whether suite is a selective disclosure suite, whose proofs the
+// issuer makes as base proofs for the holder.
+func isSDSuite(suite string) bool {
+	return suite == dataintegrity.ECDSASD2023 || suite == dataintegrity.BBS2023
+}
+
+// signBBS adds a bbs-2023 base proof to a credential, the VCDM members of
+// withVCDMMandatory mandatory with the caller's pointers.
+func signBBS(ctx context.Context, s keys.BBSSigner, vm string, data []byte, created time.Time, mandatory []string) ([]byte, error) {
+	return dataintegrity.SignBBS(ctx, data, s, dataintegrity.ProofOptions{
+		Cryptosuite: dataintegrity.BBS2023, VerificationMethod: vm, ProofPurpose: dataintegrity.PurposeAssertionMethod,
+		Created: created.UTC().Truncate(time.Second), ToRDF: toRDF(jsonld.DefaultContexts()),
+		MandatoryPointers: withVCDMMandatory(data, mandatory),
 	})
 }
 

@@ -23,10 +23,12 @@ type IssuerOptions struct {
 	Clock func() time.Time
 }
 
-// Issuer signs credentials with one key. Build it with NewIssuer; it is safe for
-// concurrent use if its signer is.
+// Issuer signs credentials with one key. Build it with NewIssuer (a keys.Signer: every
+// format) or NewBBSIssuer (a BBS key: bbs-2023 only); it is safe for concurrent use if its
+// signer is.
 type Issuer struct {
-	signer keys.Signer
+	signer keys.Signer    // nil for a BBS issuer
+	bbs    keys.BBSSigner // set for a BBS issuer only
 	keyID  string
 	id     string
 	clock  func() time.Time
@@ -42,26 +44,58 @@ func NewIssuer(signer keys.Signer, keyID string, opts IssuerOptions) (*Issuer, e
 	if _, err := keys.SignerFor(signer); err != nil {
 		return nil, fmt.Errorf("vc: NewIssuer: %w", err)
 	}
+	i, err := newIssuer("NewIssuer", keyID, opts)
+	if err != nil {
+		return nil, err
+	}
+	i.signer = signer
+	return i, nil
+}
+
+// NewBBSIssuer makes an Issuer that signs with a BBS key (BLS12-381 G2, such as a
+// keys.BBSPrivateKey or a key held in a KMS), naming keyID (such as
+// did:key:zUC7...#zUC7...) in each proof. A BBS key signs nothing but BBS, so the Issuer
+// issues only FormatDataIntegrity with the bbs-2023 cryptosuite (the default for it):
+// base proofs, from which the holder derives unlinkable disclosures
+// (DeriveCredential, presentation.Holder.Derive). Other formats and suites are
+// ErrAlgorithmKeyMismatch.
+func NewBBSIssuer(signer keys.BBSSigner, keyID string, opts IssuerOptions) (*Issuer, error) {
+	if signer == nil || signer.Public() == nil {
+		return nil, fmt.Errorf("vc: NewBBSIssuer without a signer: %w", ErrInvalidKey)
+	}
+	if _, err := keys.TypeOf(signer.Public()); err != nil {
+		return nil, fmt.Errorf("vc: NewBBSIssuer: %w", err)
+	}
+	i, err := newIssuer("NewBBSIssuer", keyID, opts)
+	if err != nil {
+		return nil, err
+	}
+	i.bbs = signer
+	return i, nil
+}
+
+// newIssuer checks the key id and the issuer identifier of an Issuer.
+func newIssuer(fn, keyID string, opts IssuerOptions) (*Issuer, error) {
 	if keyID == "" {
-		return nil, fmt.Errorf("vc: NewIssuer without a key id: %w", ErrMissingKeyID)
+		return nil, fmt.Errorf("vc: %s without a key id: %w", fn, ErrMissingKeyID)
 	}
 	id := opts.ID
 	if id == "" {
 		u, err := did.ParseURL(keyID)
 		if err != nil {
-			return nil, fmt.Errorf("vc: NewIssuer: key id %q is not a DID URL and IssuerOptions.ID is empty: %w", keyID, ErrInvalidOptions)
+			return nil, fmt.Errorf("vc: %s: key id %q is not a DID URL and IssuerOptions.ID is empty: %w", fn, keyID, ErrInvalidOptions)
 		}
 		id = u.DID.String()
 	} else if strings.HasPrefix(keyID, "did:") {
 		if u, err := did.ParseURL(keyID); err == nil && strings.HasPrefix(id, "did:") && u.DID.String() != id {
-			return nil, fmt.Errorf("vc: NewIssuer: key %s does not belong to issuer %s: %w", keyID, id, ErrIssuerMismatch)
+			return nil, fmt.Errorf("vc: %s: key %s does not belong to issuer %s: %w", fn, keyID, id, ErrIssuerMismatch)
 		}
 	}
 	clock := opts.Clock
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Issuer{signer: signer, keyID: keyID, id: id, clock: clock}, nil
+	return &Issuer{keyID: keyID, id: id, clock: clock}, nil
 }
 
 // ID returns the issuer identifier.
@@ -73,12 +107,15 @@ type IssueOptions struct {
 	// (VCDM 2.0), which every format carries.
 	Expiry time.Time
 	// Cryptosuite is the Data Integrity suite for FormatDataIntegrity. If empty,
-	// eddsa-jcs-2022 for Ed25519 keys and ecdsa-jcs-2019 for P-256 and P-384 keys.
-	// "ecdsa-sd-2023" (P-256 keys) issues a base proof for the holder, who derives from it
-	// the credentials verifiers see (DeriveCredential, presentation.Holder.Derive).
+	// eddsa-jcs-2022 for Ed25519 keys, ecdsa-jcs-2019 for P-256 and P-384 keys and
+	// bbs-2023 for the BBS key of NewBBSIssuer. "ecdsa-sd-2023" (P-256 keys) and
+	// "bbs-2023" issue a base proof for the holder, who derives from it the credentials
+	// verifiers see (DeriveCredential, presentation.Holder.Derive); bbs-2023 derivations
+	// are unlinkable, ecdsa-sd-2023 ones are not.
 	Cryptosuite string
-	// MandatoryPointers, with Cryptosuite "ecdsa-sd-2023", are the JSON Pointers (RFC
-	// 6901) of what every derived credential must reveal, such as "/credentialSubject/id".
+	// MandatoryPointers, with Cryptosuite "ecdsa-sd-2023" or "bbs-2023", are the JSON
+	// Pointers (RFC 6901) of what every derived credential must reveal, such as
+	// "/credentialSubject/id".
 	// The issuer, validity and status members (/issuer, /validFrom, /validUntil,
 	// /issuanceDate, /expirationDate, /credentialStatus) are always mandatory when
 	// present, so that a holder cannot hide them; everything else is selectively
@@ -118,13 +155,26 @@ func (i *Issuer) Issue(ctx context.Context, c *Credential, f Format, opts IssueO
 	if err != nil {
 		return nil, err
 	}
-	if len(opts.MandatoryPointers) > 0 && (f != FormatDataIntegrity || opts.Cryptosuite != dataintegrity.ECDSASD2023) {
-		return nil, fmt.Errorf("vc: IssueOptions.MandatoryPointers need FormatDataIntegrity with ecdsa-sd-2023: %w", ErrInvalidOptions)
+	suite := opts.Cryptosuite
+	if i.bbs != nil && suite == "" {
+		suite = dataintegrity.BBS2023
+	}
+	if len(opts.MandatoryPointers) > 0 && (f != FormatDataIntegrity || !isSDSuite(suite)) {
+		return nil, fmt.Errorf("vc: IssueOptions.MandatoryPointers need FormatDataIntegrity with ecdsa-sd-2023 or bbs-2023: %w", ErrInvalidOptions)
+	}
+	if i.bbs != nil {
+		if f != FormatDataIntegrity || suite != dataintegrity.BBS2023 {
+			return nil, fmt.Errorf("vc: a BBS key issues only %s with bbs-2023, not %s %s: %w", FormatDataIntegrity, f, suite, ErrAlgorithmKeyMismatch)
+		}
+		return signBBS(ctx, i.bbs, i.keyID, data, i.clock(), opts.MandatoryPointers)
+	}
+	if suite == dataintegrity.BBS2023 {
+		return nil, fmt.Errorf("vc: bbs-2023 needs a BBS key (NewBBSIssuer): %w", ErrAlgorithmKeyMismatch)
 	}
 	o := vcjose.SignOptions{IssuedAt: i.clock(), Expiry: opts.Expiry}
 	switch f {
 	case FormatDataIntegrity:
-		return signDI(ctx, i.signer, i.keyID, data, opts.Cryptosuite, dataintegrity.PurposeAssertionMethod, i.clock(), "", "", opts.MandatoryPointers)
+		return signDI(ctx, i.signer, i.keyID, data, suite, dataintegrity.PurposeAssertionMethod, i.clock(), "", "", opts.MandatoryPointers)
 	case FormatSDJWT:
 		if cc.Version() != V2 {
 			return nil, vErr(ReasonDataModel, "/@context", fmt.Errorf("vc: %s needs a VCDM 2.0 credential: %w", f, ErrUnsupportedFormat))
