@@ -11,16 +11,22 @@ import (
 	"github.com/credence-dev/credence/vc"
 )
 
-// Derive turns a credential secured with an ecdsa-sd-2023 base proof, as the issuer gave
-// it to the holder, into a derived credential that reveals only what the issuer made
-// mandatory and what pointers select: JSON Pointers (RFC 6901) into the credential, such
-// as "/credentialSubject/ageOver18". The result is what a verifier receives, on its own
-// (vc.Verifier.VerifyCredential) or inside a Data Integrity presentation (Present with
-// vc.FormatDataIntegrity).
+// Derive turns a credential secured with an ecdsa-sd-2023 or bbs-2023 base proof, as the
+// issuer gave it to the holder, into a derived credential that reveals only what the
+// issuer made mandatory and what pointers select: JSON Pointers (RFC 6901) into the
+// credential, such as "/credentialSubject/ageOver18". The result is what a verifier
+// receives, on its own (vc.Verifier.VerifyCredential) or inside a Data Integrity
+// presentation (Present with vc.FormatDataIntegrity).
+//
+// Each bbs-2023 derivation is a fresh zero-knowledge proof: derive once per verifier and
+// two verifiers cannot link the credentials by their proofs (only by what they reveal,
+// such as a subject id). ecdsa-sd-2023 derivations of one credential are linkable. To
+// bind a bbs-2023 proof to a verifier's nonce, call vc.DeriveCredential with
+// DeriveOptions.PresentationHeader.
 //
 // The base credential itself must never reach a verifier: it carries the HMAC key that
-// links every blank node and the signature of every statement, so that a verifier would
-// learn what the holder meant to withhold (verifiers refuse it with
+// links every blank node (and for ecdsa-sd-2023 the signature of every statement), so
+// that a verifier would learn what the holder meant to withhold (verifiers refuse it with
 // vc.ErrBaseProofPresented). Derive checks that the credential is about the holder, as
 // Present does, but does not verify the issuer's proof.
 func (h *Holder) Derive(ctx context.Context, cred []byte, pointers []string) ([]byte, error) {
