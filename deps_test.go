@@ -50,7 +50,7 @@ var rules = map[string][]string{
 	"presentation": {"did", "keys", "vc", "pex", "pex/dcql"},
 	// presentation/openid4vp speaks OpenID4VP over HTTP through the network guard,
 	// with our JOSE layer for request objects and encrypted responses.
-	"presentation/openid4vp": {"internal/errs", "internal/jsonx", "internal/jose", "internal/netguard", "did", "did/key", "did/jwk", "keys", "vc", "pex/dcql", "presentation"},
+	"presentation/openid4vp": {"internal/errs", "internal/jsonx", "internal/jose", "internal/netguard", "did", "did/key", "did/jwk", "keys", "vc", "vc/sdjwt", "pex/dcql", "presentation"},
 	// presentation/openid4vp/redisstore is the one package that imports a Redis client.
 	"presentation/openid4vp/redisstore": {"presentation/openid4vp", "vc", "github.com/redis/go-redis/v9"},
 	"vc/jose":                           {"internal/errs", "internal/jsonx", "internal/jose", "keys"},

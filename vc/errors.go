@@ -153,6 +153,9 @@ var (
 	ErrPending = errs.ErrPending
 	// ErrRejected: the other party refused what was sent.
 	ErrRejected = errs.ErrRejected
+	// ErrInvalidTxCode: a pre-authorized code was redeemed with a wrong transaction code
+	// (OpenID4VCI), or after too many wrong ones.
+	ErrInvalidTxCode = errs.ErrInvalidTxCode
 
 	// ErrRevoked: the credential's status says revoked.
 	ErrRevoked = errs.ErrRevoked

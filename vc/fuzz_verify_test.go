@@ -61,6 +61,7 @@ var vcSentinels = []struct {
 	{"ErrSchemaValidation", vc.ErrSchemaValidation}, {"ErrSchemaRetrieval", vc.ErrSchemaRetrieval},
 	{"ErrUntrustedVerifier", vc.ErrUntrustedVerifier}, {"ErrConsentDenied", vc.ErrConsentDenied},
 	{"ErrPending", vc.ErrPending}, {"ErrRejected", vc.ErrRejected},
+	{"ErrInvalidTxCode", vc.ErrInvalidTxCode},
 	{"ErrCanonicalizationLimit", vc.ErrCanonicalizationLimit},
 }
 

@@ -136,6 +136,11 @@ var (
 	ErrRejected          = errors.New("credence: rejected by the other party")
 )
 
+// OpenID4VCI.
+var (
+	ErrInvalidTxCode = errors.New("credence: wrong transaction code")
+)
+
 // Canonicalization.
 var (
 	ErrCanonicalizationLimit = errors.New("credence: canonicalization work limit exceeded")
