@@ -67,7 +67,7 @@ func newApp(o options) (*app, error) {
 	if o.log == nil {
 		o.log = slog.New(slog.DiscardHandler)
 	}
-	tmpl, err := template.New("").Funcs(template.FuncMap{"join": strings.Join, "dict": dict}).ParseFS(assets, "templates.html")
+	tmpl, err := template.New("").Funcs(template.FuncMap{"join": strings.Join, "dict": dict, "describe": describe}).ParseFS(assets, "templates.html")
 	if err != nil {
 		return nil, err
 	}

@@ -189,8 +189,9 @@ func TestAgeGate(t *testing.T) {
 	e.get("/shop/wine").has(t, `id="verify-age"`)
 
 	c := e.consent("/shop/verify")
-	c.has(t, "Share with Corner Shop?", "Identity card: age_equal_or_over.18, given_name", "Identity card: age_equal_or_over.18</label>", e.a.shop.ClientID)
-	c.lacks(t, "birthdate", "2001")
+	c.has(t, "Share with Corner Shop?", "Identity card: age_equal_or_over.18 (that you are 18 or older, not your birth date), given_name (your given name)</label>",
+		"Identity card: age_equal_or_over.18 (that you are 18 or older, not your birth date)</label>", e.a.shop.ClientID)
+	c.lacks(t, "birthdate\"", "2001")
 	p := e.post("/wallet/authorize", url.Values{"pending": {c.field(t, "pending")}, "option": {"0"}, "decision": {"approve"}})
 	if !strings.HasSuffix(p.url, "/shop/wine") {
 		t.Fatalf("approval led to %s", p.url)
@@ -355,6 +356,9 @@ func TestBorder(t *testing.T) {
 		return e.post("/border/", url.Values{"challenge": {challenge}, "token": {token}})
 	}
 	ch := e.get("/border/").field(t, "challenge")
+	if again := e.get("/border/").field(t, "challenge"); again != ch {
+		t.Errorf("the officer's challenge changed before it was used: %s, %s", ch, again)
+	}
 	tok := present(ch, "given_name", "vaccine")
 	v := check(ch, tok)
 	v.has(t, `id="valid"`, "<dt>given_name</dt><dd>Alice</dd>", "<dt>vaccine</dt><dd>Yellow fever</dd>", healthID)

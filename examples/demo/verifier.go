@@ -243,8 +243,9 @@ func (b *border) refresh(p *issuerPortal) error {
 	return nil
 }
 
-func (b *border) challenge() string {
-	n := randomID() + randomID()
+// challenge returns the officer's current challenge: the one of this device (its
+// cookie) while unused and unexpired, or a new one.
+func (b *border) challenge(w http.ResponseWriter, r *http.Request) string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.clock()
@@ -253,7 +254,17 @@ func (b *border) challenge() string {
 			delete(b.nonces, k)
 		}
 	}
+	if c, err := r.Cookie("border_challenge"); err == nil {
+		if _, ok := b.nonces[c.Value]; ok {
+			return c.Value
+		}
+	}
+	if len(b.nonces) >= 1024 {
+		clear(b.nonces)
+	}
+	n := randomID() + randomID()
 	b.nonces[n] = now.Add(10 * time.Minute)
+	http.SetCookie(w, &http.Cookie{Name: "border_challenge", Value: n, Path: "/border/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	return n
 }
 
@@ -261,7 +272,7 @@ func (a *app) borderHome(w http.ResponseWriter, r *http.Request) {
 	a.border.cache.mu.Lock()
 	fetched := a.border.cache.fetched.UTC().Format(timeFormat)
 	a.border.cache.mu.Unlock()
-	data := map[string]any{"Challenge": a.border.challenge(), "Fetched": fetched}
+	data := map[string]any{"Fetched": fetched}
 	if r.Method == http.MethodPost {
 		nonce := r.PostFormValue("challenge")
 		a.border.mu.Lock()
@@ -295,6 +306,7 @@ func (a *app) borderHome(w http.ResponseWriter, r *http.Request) {
 			data["Rows"] = rows
 		}
 	}
+	data["Challenge"] = a.border.challenge(w, r)
 	a.render(w, r, "border", data)
 }
 

@@ -256,6 +256,30 @@ func claimName(path []any) string {
 	return strings.Join(parts, ".")
 }
 
+// claimHelp says in words what a claim tells the site.
+var claimHelp = map[string]string{
+	"age_equal_or_over.18": "that you are 18 or older, not your birth date",
+	"age_equal_or_over.21": "that you are 21 or older, not your birth date",
+	"given_name":           "your given name",
+	"family_name":          "your family name",
+	"birthdate":            "your birth date",
+	"nationality":          "your nationality",
+	"vaccine":              "the vaccine",
+	"vaccinated_on":        "the date of vaccination",
+}
+
+// describe renders claim names with what they tell.
+func describe(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n
+		if h, ok := claimHelp[n]; ok {
+			out[i] = n + " (" + h + ")"
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
 func credentialLabel(vct string) string {
 	switch vct {
 	case vctID:
