@@ -215,7 +215,9 @@ func (a *app) routes() http.Handler {
 	mux.HandleFunc("GET /border/{$}", a.borderHome)
 	mux.HandleFunc("POST /border/{$}", a.borderHome)
 	mux.HandleFunc("POST /border/refresh", a.borderRefresh)
-	return securityHeaders(mux)
+	// Forms post only from the demo's own pages: a page of another origin cannot make
+	// the wallet share, withdraw or delete.
+	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
 }
 
 // securityHeaders: no scripts, no framing, no referrers carrying request parameters.

@@ -178,6 +178,13 @@ func TestPages(t *testing.T) {
 	if res.Header.Get("Content-Type") != "text/css; charset=utf-8" || !strings.Contains(res.Header.Get("Content-Security-Policy"), "default-src 'none'") {
 		t.Errorf("style.css headers: %v", res.Header)
 	}
+	// A form posted from another origin does nothing.
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/wallet/erase", nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if p := e.do(req); p.code != http.StatusForbidden {
+		t.Errorf("cross-site POST: %d", p.code)
+	}
+	e.get("/wallet/").has(t, "Identity card")
 	if p := e.get("/nowhere"); p.code != http.StatusNotFound {
 		t.Errorf("GET /nowhere: %d", p.code)
 	}
