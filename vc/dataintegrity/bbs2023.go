@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -396,9 +397,23 @@ func verifyBBS(ctx context.Context, pub *keys.BLS12381G2PublicKey, unsecured, pr
 	}
 	header := slices.Concat(vd.proofHash, vd.mandatoryHash)
 	if err := pub.VerifyBBSProof(dp.proof, header, dp.presentationHeader, lineBytes(vd.nonMandatory), dp.selectiveIndexes); err != nil {
-		return fmt.Errorf("dataintegrity: bbs-2023: %w: %w", ErrInvalidSignature, err)
+		return bbsFailure(err)
 	}
 	return nil
+}
+
+// bbsFailure is the error of a BBS check that failed, wrapping one sentinel: ErrTooLarge
+// past the BBS message limit, ErrInvalidProof for a BBS proof or signature that does not
+// decode, ErrInvalidSignature for one that does not verify. The BBS error is kept as
+// text only, since it wraps sentinels of its own.
+func bbsFailure(err error) error {
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return fmt.Errorf("dataintegrity: bbs-2023: %v: %w", err, ErrTooLarge)
+	case errors.Is(err, ErrMalformed):
+		return invalid("bbs-2023: %v", err)
+	}
+	return fmt.Errorf("dataintegrity: bbs-2023: %v: %w", err, ErrInvalidSignature)
 }
 
 // deriveBBSFromBase is Derive for a document with a bbs-2023 base proof, the issuer's key
@@ -435,7 +450,7 @@ func verifyBBSBase(ctx context.Context, pub *keys.BLS12381G2PublicKey, unsecured
 		return fmt.Errorf("dataintegrity: bbs-2023 base proof header is not that of the document: %w", ErrInvalidSignature)
 	}
 	if err := pub.VerifyBBS(base.signature, header, lineBytes(pick(groups.nquads, g.nonMatching))); err != nil {
-		return fmt.Errorf("dataintegrity: bbs-2023: %w: %w", ErrInvalidSignature, err)
+		return bbsFailure(err)
 	}
 	return nil
 }
