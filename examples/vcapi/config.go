@@ -50,23 +50,23 @@ func loadConfig(path string) (*fileConfig, error) {
 	}
 	known := map[string]bool{}
 	for _, p := range profiles() {
-		known[p.Path] = p.KeyType != ""
+		known[p.Path] = configurableKey(p)
 	}
 	for path := range c.Keys {
 		if !known[path] {
-			return nil, fmt.Errorf("config: key for %q, which is not a base path with an issuer", path)
+			return nil, fmt.Errorf("config: key for %q, which is not a base path with a configurable issuer key", path)
 		}
 	}
 	return &c, nil
 }
 
 // writeNewConfig writes a configuration file with a fresh key for every base path that
-// has an issuer. The file holds private keys: it is created with mode 0600 and never
+// has an issuer, bbs-2023 excepted (see configurableKey). The file holds private keys: it is created with mode 0600 and never
 // overwritten.
 func writeNewConfig(path string) error {
 	c := fileConfig{Keys: map[string]json.RawMessage{}}
 	for _, p := range profiles() {
-		if p.KeyType == "" {
+		if !configurableKey(p) {
 			continue
 		}
 		s, err := keys.Generate(p.KeyType)
@@ -94,17 +94,44 @@ func writeNewConfig(path string) error {
 	return f.Close()
 }
 
+// configurableKey reports whether the configuration file holds the key of p: every path
+// with an issuer but bbs-2023, whose BBS key has no private JWK form and is made fresh at
+// every start.
+func configurableKey(p profile) bool {
+	return p.KeyType != "" && p.KeyType != keys.BLS12381G2
+}
+
 // identity is the issuer of one base path: a did:key and its signer.
 type identity struct {
 	DID    string
 	KeyID  string
 	issuer *vc.Issuer
-	signer keys.Signer
+	signer keys.Signer // nil on the bbs-2023 path, whose key is a keys.BBSSigner
 }
 
 // newIdentity makes the issuer of p from the configured private JWK, or from a fresh key
-// when jwk is nil. A configured key must be of the profile's key type.
+// when jwk is nil. A configured key must be of the profile's key type. The bbs-2023 path
+// always makes a fresh BBS key: JWK has no registered private form for BLS12-381 keys.
 func newIdentity(p profile, jwk json.RawMessage) (*identity, error) {
+	if p.KeyType == keys.BLS12381G2 {
+		if jwk != nil {
+			return nil, fmt.Errorf("key for %s: a BBS key cannot be configured as a JWK; the path makes a fresh one", p.Path)
+		}
+		sk, err := keys.GenerateBBSKey(nil)
+		if err != nil {
+			return nil, err
+		}
+		id, err := key.Create(sk.Public())
+		if err != nil {
+			return nil, err
+		}
+		keyID := id + "#" + strings.TrimPrefix(id, "did:key:")
+		iss, err := vc.NewBBSIssuer(sk, keyID, vc.IssuerOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return &identity{DID: id, KeyID: keyID, issuer: iss}, nil
+	}
 	var s keys.Signer
 	var err error
 	if jwk != nil {

@@ -17,8 +17,8 @@ import (
 type issueRequest struct {
 	Credential json.RawMessage `json:"credential"`
 	Options    struct {
-		// MandatoryPointers are, for ecdsa-sd-2023, the JSON Pointers every derived
-		// credential must reveal; the other suites refuse them.
+		// MandatoryPointers are, for ecdsa-sd-2023 and bbs-2023, the JSON Pointers every
+		// derived credential must reveal; the other suites refuse them.
 		MandatoryPointers []string `json:"mandatoryPointers,omitempty"`
 	} `json:"options"`
 }
@@ -214,15 +214,15 @@ func (bp *basePath) verifyCredential(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, verified())
 }
 
-// derive turns a credential with an ecdsa-sd-2023 base proof into one that reveals the
-// mandatory statements and those options.selectivePointers select, and answers 201 with
-// it. The base proof is not verified here: the verifier of the derived credential checks
-// the issuer's signature over everything revealed. Paths of suites without selective
-// disclosure answer 400.
+// derive turns a credential with an ecdsa-sd-2023 or bbs-2023 base proof into one that
+// reveals the mandatory statements and those options.selectivePointers select, and
+// answers 201 with it. The base proof is not verified here: the verifier of the derived
+// credential checks the issuer's signature over everything revealed. Paths of suites
+// without selective disclosure answer 400.
 func (bp *basePath) derive(w http.ResponseWriter, r *http.Request) {
 	if !bp.Derive {
 		bp.srv.fail(w, r, http.StatusBadRequest, "nothing to derive",
-			fmt.Errorf("%s credentials cannot be derived; use ecdsa-sd-2023: %w", bp.Path[1:], vc.ErrUnsupportedProof), false)
+			fmt.Errorf("%s credentials cannot be derived; use ecdsa-sd-2023 or bbs-2023: %w", bp.Path[1:], vc.ErrUnsupportedProof), false)
 		return
 	}
 	var req deriveRequest

@@ -12,11 +12,11 @@ import (
 )
 
 // conformance.md: "serve one cryptosuite per base path"; did:key issuers z6Mk (Ed25519),
-// zDna (P-256), z82L (P-384); proofValue base58btc "z" for eddsa and ecdsa rdfc and jcs,
-// base64url "u" for ecdsa-sd-2023; bbs-2023 answers 501 until the library supports it.
+// zDna (P-256), z82L (P-384), zUC7 (BLS12-381 G2); proofValue base58btc "z" for eddsa and
+// ecdsa rdfc and jcs, base64url "u" for ecdsa-sd-2023 and bbs-2023.
 func TestOneBasePathPerSuite(t *testing.T) {
 	s := newTestServer(t, false)
-	prefix := map[keys.KeyType]string{keys.Ed25519: "did:key:z6Mk", keys.P256: "did:key:zDna", keys.P384: "did:key:z82L"}
+	prefix := map[keys.KeyType]string{keys.Ed25519: "did:key:z6Mk", keys.P256: "did:key:zDna", keys.P384: "did:key:z82L", keys.BLS12381G2: "did:key:zUC7"}
 	seen := map[string]bool{}
 	for _, bp := range s.paths {
 		if seen[bp.Path] {
@@ -338,13 +338,78 @@ func TestSelectiveDisclosureIssueDeriveVerify(t *testing.T) {
 	}
 }
 
-// bbs-2023 answers 501 until the library supports it; suites without selective
-// disclosure answer 400 to a derivation.
-func TestDeriveAnswers501UntilSupported(t *testing.T) {
+// conformance.md: the bbs-2023 path issues with options.mandatoryPointers and derives
+// with options.selectivePointers. The base proof is for the holder only; every derived
+// credential verifies and reveals only what was selected and the mandatory members; two
+// derivations of one credential carry different proofs; a changed one is refused.
+func TestBBSIssueDeriveVerify(t *testing.T) {
+	s := newTestServer(t, false)
+	bp := s.path(t, "/bbs-2023")
+	c := credential(bp.id.DID)
+	c["@context"] = []any{"https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"}
+	c["credentialSubject"] = map[string]any{"id": "did:example:alice", "name": "Alice", "description": "hidden", "ageOver18": true}
+	r := s.post(t, bp.Path+"/credentials/issue", map[string]any{"credential": c,
+		"options": map[string]any{"mandatoryPointers": []any{"/credentialSubject/name"}}})
+	if r.code != http.StatusCreated {
+		t.Fatalf("issue: %d %s", r.code, r.body)
+	}
+	base := r.json(t)
+	if cs, _ := base["proof"].(map[string]any)["cryptosuite"].(string); cs != dataintegrity.BBS2023 || base["credentialStatus"] != nil {
+		t.Fatalf("issued %s", r.body)
+	}
+	if v := s.verify(t, bp.Path, base); v.code != http.StatusBadRequest || v.sentinel(t) != "ErrBaseProofPresented" {
+		t.Fatalf("base proof given to the verifier: %d %s", v.code, v.body)
+	}
+	var proofs []string
+	for range 2 {
+		d := s.post(t, bp.Path+"/credentials/derive", map[string]any{"verifiableCredential": base,
+			"options": map[string]any{"selectivePointers": []any{"/credentialSubject/ageOver18"}}})
+		if d.code != http.StatusCreated || d.contentType != "application/json" {
+			t.Fatalf("derive: %d %s", d.code, d.body)
+		}
+		derived := d.json(t)
+		subject, _ := derived["credentialSubject"].(map[string]any)
+		if subject["ageOver18"] != true || subject["name"] != "Alice" || subject["description"] != nil {
+			t.Fatalf("derived subject %v", subject)
+		}
+		pv, _ := derived["proof"].(map[string]any)["proofValue"].(string)
+		if !strings.HasPrefix(pv, "u") {
+			t.Fatalf("derived proofValue %q", pv)
+		}
+		proofs = append(proofs, pv)
+		if v := s.verify(t, bp.Path, derived); v.code != http.StatusOK {
+			t.Fatalf("derived credential: %d %s", v.code, v.body)
+		}
+		// Any verifier path verifies it: the suite is told by the proof.
+		if v := s.verify(t, "/ecdsa-sd-2023", derived); v.code != http.StatusOK {
+			t.Fatalf("derived credential at another path: %d %s", v.code, v.body)
+		}
+		subject["ageOver18"] = false
+		if v := s.verify(t, bp.Path, derived); v.code != http.StatusBadRequest || v.sentinel(t) != "ErrInvalidSignature" {
+			t.Fatalf("changed derived credential: %d %s", v.code, v.body)
+		}
+	}
+	if proofs[0] == proofs[1] {
+		t.Error("two derivations carry the same proof")
+	}
+	bad := s.post(t, bp.Path+"/credentials/issue", map[string]any{"credential": credential(bp.id.DID),
+		"options": map[string]any{"mandatoryPointers": []any{"/credentialSubject/invalidPointer"}}})
+	if bad.code != http.StatusBadRequest {
+		t.Fatalf("mandatory pointer naming nothing: %d %s", bad.code, bad.body)
+	}
+	if d := s.post(t, bp.Path+"/credentials/derive", map[string]any{"verifiableCredential": base,
+		"options": map[string]any{"selectivePointers": []any{"/credentialSubject/height"}}}); d.code != http.StatusBadRequest {
+		t.Fatalf("selective pointer naming nothing: %d %s", d.code, d.body)
+	}
+}
+
+// Suites without selective disclosure answer 400 to a derivation, and refuse mandatory
+// pointers.
+func TestDeriveRefusedWithoutSelectiveDisclosure(t *testing.T) {
 	s := newTestServer(t, false)
 	body := map[string]any{"verifiableCredential": map[string]any{}, "options": map[string]any{"selectivePointers": []any{"/credentialSubject"}}}
-	if r := s.post(t, "/bbs-2023/credentials/derive", body); r.code != http.StatusNotImplemented || r.contentType != "application/json" {
-		t.Errorf("bbs-2023: %d %s", r.code, r.body)
+	if r := s.post(t, "/bbs-2023/credentials/derive", body); r.code != http.StatusBadRequest || r.sentinel(t) != "ErrMissingProof" {
+		t.Errorf("bbs-2023 derive of nothing: %d %s", r.code, r.body)
 	}
 	if r := s.post(t, "/eddsa-rdfc-2022/credentials/derive", body); r.code != http.StatusBadRequest || r.sentinel(t) != "ErrUnsupportedProof" {
 		t.Errorf("eddsa derive: %d %s", r.code, r.body)

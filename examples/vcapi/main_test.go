@@ -180,8 +180,8 @@ func TestMainFlags(t *testing.T) {
 }
 
 // The localConfig.cjs names every issuer with its DID, one verifier per cryptosuite
-// (ECDSA ones for both curves), a holder for ecdsa-sd-2023, the tags of the suites, and
-// leaves out the 501 path.
+// (ECDSA ones for both curves), a holder for ecdsa-sd-2023 and one for bbs-2023, and the
+// tags of the suites.
 func TestLocalConfigShape(t *testing.T) {
 	s := newTestServer(t, false)
 	data, err := s.localConfig("P-384")
@@ -198,7 +198,7 @@ func TestLocalConfigShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	impl := cfg.Implementations[0]
-	if len(impl.Issuers) != 6 || len(impl.Verifiers) != 6 || len(impl.VPVerifiers) != 2 || len(impl.VCHolders) != 1 {
+	if len(impl.Issuers) != 7 || len(impl.Verifiers) != 7 || len(impl.VPVerifiers) != 2 || len(impl.VCHolders) != 2 {
 		t.Fatalf("%d issuers, %d verifiers, %d vpVerifiers, %d vcHolders", len(impl.Issuers), len(impl.Verifiers), len(impl.VPVerifiers), len(impl.VCHolders))
 	}
 	tags := map[string]int{}
@@ -217,7 +217,7 @@ func TestLocalConfigShape(t *testing.T) {
 		}
 	}
 	for tag, n := range map[string]int{"vc2.0": 1, "BitstringStatusList": 1, "eddsa-rdfc-2022": 1, "eddsa-jcs-2022": 1,
-		"ecdsa-rdfc-2019": 1, "ecdsa-jcs-2019": 1, "EnvelopingProof": 1, "ecdsa-sd-2023": 1, "bbs-2023": 0} {
+		"ecdsa-rdfc-2019": 1, "ecdsa-jcs-2019": 1, "EnvelopingProof": 1, "ecdsa-sd-2023": 1, "bbs-2023": 1} {
 		if tags[tag] != n {
 			t.Errorf("tag %s on %d issuers, want %d", tag, tags[tag], n)
 		}

@@ -50,9 +50,10 @@ func profiles() []profile {
 			Tags: []string{"ecdsa-jcs-2019"}, Curves: []string{"P-384"}, Status: true},
 		{Path: "/ecdsa-sd-2023", Suite: dataintegrity.ECDSASD2023, Format: vc.FormatDataIntegrity, KeyType: keys.P256,
 			Tags: []string{"ecdsa-sd-2023"}, Curves: []string{"P-256"}, Status: true, Derive: true},
-		{Path: "/bbs-2023", Suite: dataintegrity.BBS2023, Format: vc.FormatDataIntegrity,
-			Tags:        []string{"bbs-2023", "vcHolder"},
-			Unsupported: "the library does not implement bbs-2023 yet"},
+		// A BBS key signs only bbs-2023 base proofs, which are for holders: the path has no
+		// status lists, whose credentials verifiers must check as they are.
+		{Path: "/bbs-2023", Suite: dataintegrity.BBS2023, Format: vc.FormatDataIntegrity, KeyType: keys.BLS12381G2,
+			Tags: []string{"bbs-2023"}, Derive: true},
 		{Path: "/vc-jwt", Format: vc.FormatJWT, KeyType: keys.P256, Tags: []string{"EnvelopingProof"}},
 	}
 }
