@@ -566,3 +566,38 @@ func TestParseOffer(t *testing.T) {
 		t.Errorf("oversized offer: %v", err)
 	}
 }
+
+// TestOmittedClaims: a claims callback may leave out a claim the configuration makes
+// disclosable; the credential is issued without it.
+func TestOmittedClaims(t *testing.T) {
+	ctx := context.Background()
+	f := newVCIFixture(t, func(o *IssuerOptions) {
+		o.Claims = func(context.Context, ClaimsRequest) (map[string]any, error) {
+			return map[string]any{"given_name": "Alice", "nationalities": []any{"FR", "DE"}}, nil
+		}
+		o.Configurations["pid"] = CredentialConfiguration{Format: FormatSDJWTVC, VCT: "urn:example:id:1", Claims: []ClaimDescription{
+			{Path: []any{"given_name"}, Disclosable: true}, {Path: []any{"birthdate"}, Disclosable: true},
+			{Path: []any{"nationalities", nil}, Disclosable: true}, {Path: []any{"address", "locality"}, Disclosable: true},
+		}}
+	})
+	o := f.offer(t, nil).Offer
+	got, err := f.wallet.Receive(ctx, &o, ReceiveOptions{Holder: f.alice.signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := got[0].Verified.Claims(); c["given_name"] != "Alice" || c["birthdate"] != nil {
+		t.Fatalf("claims %v", c)
+	}
+	for _, tc := range []struct {
+		path []any
+		want bool
+	}{
+		{[]any{"a"}, true}, {[]any{"b"}, false}, {[]any{"l", 1}, true}, {[]any{"l", 2}, false}, {[]any{"l", nil}, true},
+		{[]any{"e", nil}, false}, {[]any{"a", "x"}, false}, {[]any{"l", float64(0)}, true}, {[]any{"l", -1}, false},
+	} {
+		v := map[string]any{"a": "x", "l": []any{"p", "q"}, "e": []any{}}
+		if got := hasPath(v, tc.path); got != tc.want {
+			t.Errorf("hasPath(%v) = %v", tc.path, got)
+		}
+	}
+}

@@ -397,3 +397,26 @@ func TestNewIssuerOptions(t *testing.T) {
 }
 
 func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
+
+// TestIssuerWithPath runs an issuer whose identifier has a path: the metadata lives at
+// the well-known URL with the path after it, and the endpoints under the path.
+func TestIssuerWithPath(t *testing.T) {
+	ctx := context.Background()
+	f := newVCIFixture(t, func(o *IssuerOptions) { o.Identifier += "/tenant/a" })
+	if f.issuer.Metadata().CredentialEndpoint != f.srv.URL+"/tenant/a/credential" {
+		t.Fatalf("metadata %+v", f.issuer.Metadata())
+	}
+	res, err := f.srv.Client().Get(f.srv.URL + WellKnownIssuer + "/tenant/a")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("metadata: %v %v", res, err)
+	}
+	res.Body.Close()
+	o := f.offer(t, nil).Offer
+	if _, err := f.wallet.Receive(ctx, &o, ReceiveOptions{Holder: f.alice.signer}); err != nil {
+		t.Fatal(err)
+	}
+	vi, _ := vc.NewIssuer(f.cred.signer, f.cred.kid, vc.IssuerOptions{})
+	if _, err := NewIssuer(IssuerOptions{Identifier: "https://issuer.example/a+b", Issuer: vi, Configurations: testConfigurations(), Claims: testClaims}); !errors.Is(err, ErrInvalidOptions) {
+		t.Fatalf("identifier with a pattern in its path: %v", err)
+	}
+}

@@ -156,6 +156,11 @@ func NewIssuer(o IssuerOptions) (*Issuer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidOptions, err)
 	}
+	for _, c := range u.EscapedPath() {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune("-._~/%", c)) {
+			return nil, fmt.Errorf("openid4vp: the identifier's path may hold only unreserved characters: %w", ErrInvalidOptions)
+		}
+	}
 	if o.Issuer == nil || o.Claims == nil || len(o.Configurations) == 0 {
 		return nil, fmt.Errorf("openid4vp: an Issuer needs Issuer, Claims and Configurations: %w", ErrInvalidOptions)
 	}
@@ -495,9 +500,11 @@ type IssuedCredential struct {
 	Credential json.RawMessage `json:"credential"`
 }
 
-// Credential handles a Credential Request: the access token (the Bearer value), then
-// the request body (JSON), each key proof (at most BatchSize, each c_nonce spent once),
-// then the Claims callback, and issues one credential per proven key, bound to it.
+// Credential handles a Credential Request: it checks the access token (which may be
+// used for each configuration of its offer until it expires), then the request body
+// (JSON), each key proof (at most BatchSize, each c_nonce spent once, so every request
+// needs a fresh one), then calls the Claims callback, and issues one credential per
+// proven key, bound to it.
 // Errors are *OAuthError (invalid_token, invalid_credential_request,
 // unknown_credential_configuration, unknown_credential_identifier, invalid_proof,
 // invalid_nonce, invalid_encryption_parameters, credential_request_denied) wrapping
