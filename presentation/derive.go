@@ -19,8 +19,10 @@ import (
 // presentation (Present with vc.FormatDataIntegrity).
 //
 // Each bbs-2023 derivation is a fresh zero-knowledge proof: derive once per verifier and
-// two verifiers cannot link the credentials by their proofs (only by what they reveal,
-// such as a subject id). ecdsa-sd-2023 derivations of one credential are linkable. To
+// two verifiers cannot link the credentials by their proofs, only by what they reveal.
+// The credential's subject id is such a thing: Derive requires it to be the holder's
+// (unless the credential has cnf), and revealing any member of the subject reveals its
+// id. ecdsa-sd-2023 derivations of one credential are linkable by their proofs too. To
 // bind a bbs-2023 proof to a verifier's nonce, call vc.DeriveCredential with
 // DeriveOptions.PresentationHeader.
 //

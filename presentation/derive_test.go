@@ -157,7 +157,8 @@ func TestDeriveRefuses(t *testing.T) {
 // The ministry issues the age credential with a bbs-2023 base proof from a BBS key
 // (did:key zUC7...); the wallet derives one credential per shop that reveals the over-18
 // claim. Each derivation carries a fresh zero-knowledge proof, so the two shops cannot
-// link them by their proofs.
+// link them by their proofs; they can by what is revealed, here the subject id, which
+// goes with any claim of the subject.
 func ExampleHolder_Derive_bbs() {
 	ctx := context.Background()
 	at := func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
@@ -197,6 +198,7 @@ func ExampleHolder_Derive_bbs() {
 	fmt.Println("suite:", got.Proof().Algorithm)
 	fmt.Println("over 18:", subject["ageOver18"])
 	fmt.Println("birth date disclosed:", subject["birthDate"] != nil)
+	fmt.Println("subject id disclosed:", subject["id"] == walletDID)
 	_, err = verifier.VerifyCredential(ctx, forShop2)
 	fmt.Println("second derivation verifies:", err == nil)
 	fmt.Println("same proof twice:", proofValue(forShop1) == proofValue(forShop2))
@@ -207,6 +209,7 @@ func ExampleHolder_Derive_bbs() {
 	// suite: bbs-2023
 	// over 18: true
 	// birth date disclosed: false
+	// subject id disclosed: true
 	// second derivation verifies: true
 	// same proof twice: false
 	// base proof refused: true
