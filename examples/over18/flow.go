@@ -25,7 +25,8 @@ const vct = "https://ministry.example/identity"
 type demo struct {
 	reg                   *did.Registry
 	ministry, alice, shop party
-	issuer                *vc.Issuer
+	issuer                *vc.Issuer // the ministry's P-256 key
+	bbsIssuer             *vc.Issuer // the ministry's BBS key
 	wallet                *presentation.Holder
 	trust                 *vc.TrustList
 	host                  *listHost
@@ -78,9 +79,9 @@ func (d *demo) issue(ctx context.Context, f format, idx int) (issued, error) {
 				"statusListIndex": "%d", "statusListCredential": "%s"
 			}`, bitstringListURL, idx, idx, bitstringListURL)
 		}
-		var id string
-		if !f.Unlinkable {
-			id = `"id": "urn:uuid:` + uuid() + `",`
+		id, subjectID := `"id": "urn:uuid:`+uuid()+`",`, `"id": "`+d.alice.DID+`",`
+		if f.Unlinkable {
+			id, subjectID = "", ""
 		}
 		cred, perr := vc.ParseCredential([]byte(`{
 			"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
@@ -90,7 +91,7 @@ func (d *demo) issue(ctx context.Context, f format, idx int) (issued, error) {
 			"validFrom": "` + validFrom.Format(time.RFC3339) + `",
 			"validUntil": "` + validUntil.Format(time.RFC3339) + `",
 			"credentialSubject": {
-				"id": "` + d.alice.DID + `",
+				` + subjectID + `
 				"name": "Alice Example",
 				"birthDate": "2001-04-12",
 				"address": {"streetAddress": "1 Main Street", "addressLocality": "Springfield"},
@@ -104,10 +105,18 @@ func (d *demo) issue(ctx context.Context, f format, idx int) (issued, error) {
 			data, err = d.issuer.Issue(ctx, cred, vc.FormatJWT, vc.IssueOptions{})
 			is.Secured = "vc+jwt, one signature over every claim: no selective disclosure"
 		} else {
-			data, err = d.issuer.Issue(ctx, cred, vc.FormatDataIntegrity, vc.IssueOptions{
-				Cryptosuite: f.Suite, MandatoryPointers: []string{"/credentialSubject/id"}})
+			issuer, mandatory := d.issuer, []string{"/credentialSubject/id"}
+			if f.Suite == "bbs-2023" {
+				issuer = d.bbsIssuer
+			}
 			is.Secured = "a base proof for the wallet only; issuer, validity, status and subject id are mandatory"
+			if f.Unlinkable {
+				mandatory = nil
+				is.Secured = "a base proof for the wallet only; no id, no subject id, no status entry, valid one day"
+			}
+			data, err = issuer.Issue(ctx, cred, vc.FormatDataIntegrity, vc.IssueOptions{Cryptosuite: f.Suite, MandatoryPointers: mandatory})
 		}
+		is.ValidUntil = validUntil.Format(time.RFC3339)
 		is.Status = fmt.Sprintf("Bitstring Status List, index %d", idx)
 		if f.Unlinkable {
 			is.Status = "none: valid one day instead"
@@ -192,10 +201,20 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 		}
 		for _, m := range res.Descriptors[0].Matches {
 			r.Candidates = append(r.Candidates, m.CandidateID)
+			if m.CandidateID == f.Handle {
+				r.Matched, match, paths = f.Handle, m, m.Disclose
+			}
 		}
+		// The submission names the credential the wallet chose: the first match, unless
+		// the wallet (here, for each format in turn) chose another.
 		if s := res.Selected; len(s) == 1 && s[0].Match.CandidateID == f.Handle {
-			r.Matched, match, paths = f.Handle, s[0].Match, s[0].Match.Disclose
 			sub, _ = res.Submission("submission-" + rand.Text())
+		} else {
+			sub = &pex.Submission{ID: "submission-" + rand.Text(), DefinitionID: def.ID,
+				DescriptorMap: []pex.DescriptorMapping{{ID: "age", Format: f.PEX, Path: "$.verifiableCredential[0]"}}}
+		}
+		if f.Unlinkable {
+			sub.DescriptorMap[0].Path = "$" // the credential alone, no presentation around it
 		}
 	}
 	if r.Matched == "" {
@@ -235,26 +254,32 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 		s.want = vc.Expect{Challenge: nonce, Domain: aud}
 	}
 	req := presentation.Request{Nonce: nonce, Audience: aud}
-	switch lang {
-	case "DCQL":
+	switch {
+	case f.Unlinkable:
+		// No subject id, so no holder proof to sign: the wallet sends the derived
+		// credential alone, its proof bound to the shop's nonce as presentation header.
+		s.vp, err = vc.DeriveCredential(ctx, held, vc.DeriveOptions{Disclose: pointersOf(paths), PresentationHeader: []byte(nonce)})
+	case lang == "DCQL":
 		var token map[string][]json.RawMessage
 		token, err = d.wallet.RespondDCQL(ctx, d.held, map[string][]dcql.Presentation{"over18": {{CredentialID: f.Handle, Disclose: paths}}}, req)
 		if err == nil {
 			s.vp, err = vpTokenEntry(token["over18"])
 		}
-	case "PEX":
+	case lang == "PEX":
 		var vps [][]byte
 		vps, err = d.wallet.PresentPEX(ctx, d.held, []pex.Match{match}, false, req)
 		if err == nil && len(vps) == 1 {
 			s.vp = vps[0]
 		}
 	}
-	switch f.Kind {
-	case kindSDJWT:
+	switch {
+	case f.Kind == kindSDJWT:
 		r.Proof = "SD-JWT with the chosen disclosures and a key binding JWT over the nonce and audience"
-	case kindDerived:
+	case f.Unlinkable:
+		r.Proof = "derived " + f.Suite + " proof alone, the shop's nonce as its presentation header; no holder proof"
+	case f.Kind == kindDerived:
 		r.Proof = "derived " + f.Suite + " proof in a Data Integrity presentation signed by the wallet over the challenge and domain"
-	case kindJWT:
+	case f.Kind == kindJWT:
 		r.Proof = "the whole vc+jwt in a vp+jwt signed by the wallet over the nonce and audience"
 	}
 	if err != nil {
@@ -263,20 +288,27 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 	}
 
 	// The shop verifies the presentation, then that it answers its own request.
-	got, err := v.VerifyPresentation(ctx, s.vp, s.want)
+	var cred *vc.Verified
+	if f.Unlinkable {
+		cred, err = v.VerifyCredential(ctx, s.vp)
+	} else {
+		var got *vc.VerifiedPresentation
+		if got, err = v.VerifyPresentation(ctx, s.vp, s.want); err == nil {
+			cred = got.Credentials()[0]
+		}
+	}
 	if err != nil {
 		r.Error, r.Sentinel, r.err = err.Error(), sentinel(err), err
 		return r, s
 	}
-	cred := got.Credentials()[0]
 	claims := cred.Claims()
 	switch lang {
 	case "DCQL":
-		view := dcql.Credential{ID: "presented", Format: f.DCQL, Claims: claims, Types: cred.Types(), Issuer: cred.Issuer(), HolderBound: true}
+		view := dcql.Credential{ID: "presented", Format: f.DCQL, Claims: claims, Types: cred.Types(), Issuer: cred.Issuer(), HolderBound: !f.Unlinkable}
 		view.VCT, _ = claims["vct"].(string)
 		err = dcql.CheckResponse(query, map[string][]dcql.Credential{"over18": {view}})
 	case "PEX":
-		view := pex.Candidate{Format: f.PEX, Claims: claims, Issuer: cred.Issuer(), HolderBound: true,
+		view := pex.Candidate{Format: f.PEX, Claims: claims, Issuer: cred.Issuer(), HolderBound: !f.Unlinkable,
 			SelectiveDisclosure: f.Kind != kindJWT, Cryptosuite: f.Suite}
 		if f.Suite != "" {
 			view.ProofType = "DataIntegrityProof"
@@ -308,6 +340,26 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 	return r, s
 }
 
+// sameProofs derives the credential of f twice with the same disclosure and says whether
+// the two proof values are the same.
+func (d *demo) sameProofs(ctx context.Context, f format) (bool, error) {
+	var values [2]any
+	for i := range values {
+		derived, err := vc.DeriveCredential(ctx, d.held[f.Handle], vc.DeriveOptions{Disclose: pointersOf([][]any{f.Age})})
+		if err != nil {
+			return false, fmt.Errorf("deriving %s: %w", f.Name, err)
+		}
+		in, err := vc.Inspect(derived)
+		if err != nil {
+			return false, err
+		}
+		if p, ok := in.Claims["proof"].(map[string]any); ok {
+			values[i] = p["proofValue"]
+		}
+	}
+	return values[0] != nil && values[0] == values[1], nil
+}
+
 // sent is a presentation as it went to the shop, kept for the replay check.
 type sent struct {
 	format format
@@ -322,7 +374,11 @@ func dcqlQuery(f format) string {
 		meta = `{"vct_values": ["` + vct + `"]}`
 	}
 	path, _ := json.Marshal([]any(f.Age))
-	return `{"credentials": [{"id": "over18", "format": "` + f.DCQL + `", "meta": ` + meta + `,
+	binding := ""
+	if f.Unlinkable {
+		binding = `"require_cryptographic_holder_binding": false,`
+	}
+	return `{"credentials": [{"id": "over18", "format": "` + f.DCQL + `", "meta": ` + meta + `, ` + binding + `
 		"claims": [{"path": ` + string(path) + `, "values": [true]}]}]}`
 }
 
@@ -345,6 +401,19 @@ func pexDefinition(f format) string {
 		"input_descriptors": [{"id": "age", "format": {"` + f.PEX + `": ` + designation + `},
 		"constraints": {` + limit + `
 			"fields": [{"path": ["` + path + `"], "filter": {"type": "boolean", "const": true}}]}}]}`
+}
+
+// pointersOf turns claims paths into the JSON Pointers (RFC 6901) of a derivation.
+func pointersOf(paths [][]any) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		var b strings.Builder
+		for _, c := range p {
+			b.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(fmt.Sprint(c)))
+		}
+		out[i] = b.String()
+	}
+	return out
 }
 
 // vpTokenEntry is the one presentation of a vp_token entry: a JSON string for SD-JWT
@@ -430,6 +499,8 @@ func linkable(f format, claims map[string]any) []string {
 		out = append(out, "issuer signature and disclosure digests (the same in every presentation)")
 	case f.Suite == "ecdsa-sd-2023":
 		out = append(out, "base signature and proof-scoped key (shared by every derived proof)")
+	case f.Suite == "bbs-2023" && len(out) == 0:
+		out = append(out, "nothing of its own: issuer, type and a day's validity are shared by every credential issued that day")
 	case f.Kind == kindJWT:
 		out = append(out, "the whole signed credential")
 	}

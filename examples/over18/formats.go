@@ -39,6 +39,8 @@ func formats() []format {
 	return []format{
 		{Name: "SD-JWT VC", Handle: "id-sd-jwt", DCQL: dcql.FormatSDJWTVC, PEX: "dc+sd-jwt", Kind: kindSDJWT, Age: sdjwtAge},
 		{Name: "ecdsa-sd-2023", Handle: "id-ecdsa-sd", DCQL: presentation.DCQLFormatLDPVC, PEX: "ldp_vc", Suite: "ecdsa-sd-2023", Kind: kindDerived, Age: diAge},
+		{Name: "bbs-2023", Handle: "id-bbs", DCQL: presentation.DCQLFormatLDPVC, PEX: "ldp_vc", Suite: "bbs-2023", Kind: kindDerived, Age: diAge},
+		{Name: "bbs-2023 unlinkable", Handle: "id-bbs-unlinkable", DCQL: presentation.DCQLFormatLDPVC, PEX: "ldp_vc", Suite: "bbs-2023", Kind: kindDerived, Age: diAge, Unlinkable: true},
 		{Name: "vc+jwt", Handle: "id-vc-jwt", DCQL: presentation.DCQLFormatJWTVC, PEX: "jwt_vc_json", Kind: kindJWT, Age: diAge},
 	}
 }

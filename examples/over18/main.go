@@ -50,6 +50,7 @@ type party struct {
 	Method    string `json:"verificationMethod"`
 	Purpose   string `json:"purpose"`
 	Served    string `json:"servedAt,omitempty"` // where a did:web document is served
+	BBSMethod string `json:"bbsVerificationMethod,omitempty"`
 
 	signer keys.Signer
 }
@@ -61,6 +62,7 @@ type issued struct {
 	Secured     string   `json:"secured"`
 	Status      string   `json:"status"`
 	StatusIndex int      `json:"statusIndex"`
+	ValidUntil  string   `json:"validUntil,omitempty"`
 	Claims      []string `json:"claims"` // names of the claims about the person
 }
 
@@ -99,6 +101,7 @@ type outcome struct {
 	Accepted bool   `json:"accepted"`
 	Sentinel string `json:"sentinel,omitempty"`
 	Error    string `json:"error,omitempty"`
+	Note     string `json:"note,omitempty"`
 	OK       bool   `json:"ok"`
 }
 
@@ -108,7 +111,10 @@ type formatReport struct {
 	Issued   issued    `json:"issued"`
 	Requests []request `json:"requests"`
 	Note     string    `json:"note,omitempty"`
-	OK       bool      `json:"ok"`
+	// ProofsIdentical says, for a derived proof, whether two derivations with the same
+	// disclosure gave the same proof value (then the proof itself links them).
+	ProofsIdentical *bool `json:"proofsIdentical,omitempty"`
+	OK              bool  `json:"ok"`
 }
 
 type report struct {
@@ -201,6 +207,22 @@ func flow(ctx context.Context) (*report, error) {
 	if d.issuer, err = vc.NewIssuer(d.ministry.signer, d.ministry.Method, vc.IssuerOptions{}); err != nil {
 		return nil, err
 	}
+	// The ministry's BBS key, listed in the same DID document, signs bbs-2023 only.
+	bbsKey, err := keys.GenerateBBSKey(nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := host.add("bbs-1", bbsKey.Public()); err != nil {
+		return nil, err
+	}
+	bbsMethod := host.did + "#bbs-1"
+	if err := checkKey(ctx, reg, bbsMethod, bbsKey.Public()); err != nil {
+		return nil, err
+	}
+	rep.Parties[0].BBSMethod = bbsMethod
+	if d.bbsIssuer, err = vc.NewBBSIssuer(bbsKey, bbsMethod, vc.IssuerOptions{}); err != nil {
+		return nil, err
+	}
 	if d.wallet, err = presentation.NewHolder(d.alice.signer, d.alice.Method, presentation.HolderOptions{}); err != nil {
 		return nil, err
 	}
@@ -251,24 +273,56 @@ func flow(ctx context.Context) (*report, error) {
 				first = append(first, s)
 			}
 		}
-		if f.Kind == kindJWT {
+		switch {
+		case f.Kind == kindJWT:
 			fr.Note = "for comparison: the shop learns every claim, the birth date included"
+		case f.Unlinkable:
+			fr.Note = "no id, no subject id, no status entry, one day's validity: two presentations look alike; " +
+				"but nothing binds it to the holder, and it cannot be revoked"
+		}
+		if f.Kind == kindDerived {
+			same, err := d.sameProofs(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			fr.ProofsIdentical = &same
+			note := "two derivations with the same disclosure carry different proofs: each is a fresh zero-knowledge proof"
+			if same {
+				note = "two derivations with the same disclosure carry the same proof value: the proof itself links them"
+			}
+			fr.Note = strings.TrimPrefix(fr.Note+"; "+note, "; ")
+			if same && f.Suite == "bbs-2023" {
+				fr.OK, rep.OK = false, false
+				rep.Problems = append(rep.Problems, f.Name+": two bbs-2023 derivations are identical")
+			}
 		}
 	}
 
 	// 4. What the shop must refuse.
 	for _, s := range first {
+		if s.format.Unlinkable {
+			// Nothing binds a bearer credential to one request: a copy is accepted again.
+			_, err := shop.VerifyCredential(ctx, s.vp)
+			o := expectRefused(s.format.Name, "the same credential again", "", err)
+			o.Want, o.OK = "accepted", err == nil
+			o.Note = "a bearer credential: no holder proof, and the verifier does not compare the presentation header with its nonce"
+			rep.Guards = append(rep.Guards, o)
+			continue
+		}
 		_, err := shop.VerifyPresentation(ctx, s.vp, s.want)
 		rep.Guards = append(rep.Guards, expectRefused(s.format.Name, "the same presentation again", "ErrReplay", err))
 	}
-	if base, ok := d.held[handleOf(fs, kindDerived)]; ok {
+	for _, f := range fs {
+		if f.Kind != kindDerived || f.Unlinkable {
+			continue
+		}
 		// The wallet will not put a base proof in a presentation; sent on its own, the
 		// shop refuses it too.
-		ch := rand.Text()
+		base, ch := d.held[f.Handle], rand.Text()
 		_, err := d.wallet.Present(ctx, [][]byte{base}, presentation.Request{Format: vc.FormatDataIntegrity, Challenge: ch, Domain: d.shop.DID})
-		rep.Guards = append(rep.Guards, expectRefused("ecdsa-sd-2023", "wallet: present the base proof", "ErrBaseProofPresented", err))
+		rep.Guards = append(rep.Guards, expectRefused(f.Name, "wallet: present the base proof", "ErrBaseProofPresented", err))
 		_, err = shop.VerifyCredential(ctx, base)
-		rep.Guards = append(rep.Guards, expectRefused("ecdsa-sd-2023", "shop: the base proof, sent as is", "ErrBaseProofPresented", err))
+		rep.Guards = append(rep.Guards, expectRefused(f.Name, "shop: the base proof, sent as is", "ErrBaseProofPresented", err))
 	}
 	if sd, ok := d.held[handleOf(fs, kindSDJWT)]; ok {
 		n := rand.Text()
@@ -277,12 +331,15 @@ func flow(ctx context.Context) (*report, error) {
 			return nil, err
 		}
 		_, err = shop.VerifyPresentation(ctx, vp, vc.Expect{Nonce: n, Audience: d.shop.DID})
-		rep.Guards = append(rep.Guards, expectRefused("SD-JWT VC", "a presentation made for another verifier", "ErrAudienceMismatch", err))
+		rep.Guards = append(rep.Guards, expectRefused("SD-JWT VC", "made for another verifier", "ErrAudienceMismatch", err))
 	}
 
 	// 5. The ministry revokes every credential it issued to Alice; the shop's next
 	// check (a fresh verifier, so no cached list) fails, saying why.
 	for _, f := range fs {
+		if f.Unlinkable {
+			continue // no status entry to set
+		}
 		if f.Kind == kindSDJWT {
 			err = tokens.Set(rep.Formats[indexOf(fs, f)].Issued.StatusIndex, status.TokenInvalid)
 		} else {
@@ -304,6 +361,11 @@ func flow(ctx context.Context) (*report, error) {
 		o := expectRefused(f.Name, "after the ministry revokes it", "ErrRevoked", r.err)
 		if r.err == nil && !r.Accepted { // refused before verification: not the revocation
 			o.Error, o.OK = r.Error, false
+		}
+		if f.Unlinkable {
+			// It cannot be revoked; it stops being valid at the end of its day.
+			o.Want, o.OK = "accepted", r.Accepted
+			o.Note = "no status entry, so nothing to revoke: it expires " + rep.Formats[indexOf(fs, f)].Issued.ValidUntil
 		}
 		rep.Revocation = append(rep.Revocation, o)
 	}
@@ -390,6 +452,22 @@ func registry(client *http.Client) (*did.Registry, error) {
 	return reg, nil
 }
 
+// checkKey checks that the verification method vm resolves to pub under assertionMethod.
+func checkKey(ctx context.Context, reg *did.Registry, vm string, pub crypto.PublicKey) error {
+	m, err := reg.Dereference(ctx, vm, did.AssertionMethod)
+	if err != nil {
+		return fmt.Errorf("dereferencing %s: %w", vm, err)
+	}
+	got, err := m.PublicKey()
+	if err != nil {
+		return fmt.Errorf("the key of %s: %w", vm, err)
+	}
+	if !keys.Equal(got, pub) {
+		return fmt.Errorf("%s resolves to another key", vm)
+	}
+	return nil
+}
+
 // identity makes a key, turns it into a DID and checks that the DID resolves, offline,
 // to that key, authorised for what the party will sign.
 func identity(ctx context.Context, reg *did.Registry, role, name string, kt keys.KeyType,
@@ -441,15 +519,18 @@ func printText(w io.Writer, rep *report) {
 			fmt.Fprintf(w, "   %-9s %s\n", "served", p.Served)
 		}
 		fmt.Fprintf(w, "   %-9s %s (%s), listed under %s\n", "key", p.KeyType, p.Algorithm, p.Purpose)
+		if p.BBSMethod != "" {
+			fmt.Fprintf(w, "   %-9s bls12381g2 (BBS, bbs-2023 only) #%s, listed under %s\n", "key", strings.SplitN(p.BBSMethod, "#", 2)[1], p.Purpose)
+		}
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "2. The ministry issues Alice her identity credential (name, birth date, address,\n")
 	fmt.Fprintf(w, "   age answers) in %d formats, each with an entry in a revocation list:\n", len(rep.Formats))
 	for _, f := range rep.Formats {
 		fmt.Fprintln(w)
-		wrap(w, fmt.Sprintf("   %-14s ", f.Format), f.Issued.Secured)
-		fmt.Fprintf(w, "   %-14s %s\n", "status", f.Issued.Status)
-		fmt.Fprintf(w, "   %-14s %s\n", "claims", strings.Join(f.Issued.Claims, ", "))
+		wrap(w, fmt.Sprintf("   %-20s ", f.Format), f.Issued.Secured)
+		fmt.Fprintf(w, "   %-20s %s\n", "status", f.Issued.Status)
+		fmt.Fprintf(w, "   %-20s %s\n", "claims", strings.Join(f.Issued.Claims, ", "))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "3. The shop asks \"over 18?\" with DCQL and with PEX, once per format. The wallet")
@@ -463,7 +544,7 @@ func printText(w io.Writer, rep *report) {
 			if !r.Accepted {
 				verdict = "REFUSED"
 			}
-			fmt.Fprintf(w, "     %-10s matched %s (candidates: %s); %s\n", r.Language, cmp.Or(r.Matched, "nothing"), strings.Join(r.Candidates, ", "), verdict)
+			wrap(w, fmt.Sprintf("     %-10s ", r.Language), fmt.Sprintf("matched %s (candidates: %s); %s", cmp.Or(r.Matched, "nothing"), strings.Join(r.Candidates, ", "), verdict))
 			wrap(w, fmt.Sprintf("     %-10s ", "consent"), r.Consent)
 			if r.Error != "" {
 				wrap(w, fmt.Sprintf("     %-10s ", "reason"), strings.TrimSpace(r.Sentinel+" "+r.Error))
@@ -475,13 +556,13 @@ func printText(w io.Writer, rep *report) {
 		}
 		if r.Accepted {
 			wrap(w, fmt.Sprintf("     %-10s ", "presented"), r.Proof)
-			field(w, "learned", learnedText(r.Learned), ", ")
-			field(w, "hidden", cmp.Or(strings.Join(r.Hidden, ", "), "nothing"), ", ")
-			field(w, "also sees", strings.Join(r.AlsoSeen, ", "), ", ")
-			field(w, "linkable", strings.Join(r.Linkable, "; "), "; ")
+			wrap(w, fmt.Sprintf("     %-10s ", "learned"), learnedText(r.Learned))
+			wrap(w, fmt.Sprintf("     %-10s ", "hidden"), cmp.Or(strings.Join(r.Hidden, ", "), "nothing"))
+			wrap(w, fmt.Sprintf("     %-10s ", "also sees"), strings.Join(r.AlsoSeen, ", "))
+			wrap(w, fmt.Sprintf("     %-10s ", "linkable"), strings.Join(r.Linkable, "; "))
 		}
 		if f.Note != "" {
-			fmt.Fprintf(w, "     %-10s %s\n", "note", f.Note)
+			wrap(w, fmt.Sprintf("     %-10s ", "note"), f.Note)
 		}
 	}
 	fmt.Fprintln(w)
@@ -490,7 +571,8 @@ func printText(w io.Writer, rep *report) {
 		printOutcome(w, o)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "5. The ministry revokes Alice's credentials; the shop's next check fails:")
+	fmt.Fprintln(w, "5. The ministry revokes Alice's credentials; the shop's next check fails (a credential")
+	fmt.Fprintln(w, "   without a status entry has nothing to revoke):")
 	for _, o := range rep.Revocation {
 		printOutcome(w, o)
 	}
@@ -508,33 +590,22 @@ func printText(w io.Writer, rep *report) {
 func printOutcome(w io.Writer, o outcome) {
 	verdict := "refused"
 	if o.Accepted {
-		verdict = "ACCEPTED"
+		verdict = "accepted"
+	}
+	if o.Sentinel != "" {
+		verdict += " " + o.Sentinel
 	}
 	mark := "as expected"
 	if !o.OK {
 		mark = "UNEXPECTED, wanted " + o.Want
 	}
-	fmt.Fprintf(w, "   %-14s %-40s %-8s %s, %s\n", o.Format, o.Step, verdict, cmp.Or(o.Sentinel, "no sentinel"), mark)
+	fmt.Fprintf(w, "   %-20s %-33s %s, %s\n", o.Format, o.Step, verdict, mark)
 	if o.Error != "" {
-		wrap(w, strings.Repeat(" ", 18)+"reason: ", o.Error)
+		wrap(w, strings.Repeat(" ", 24)+"reason: ", o.Error)
 	}
-}
-
-// field prints a labelled list, wrapped after sep to keep lines under 100 columns.
-func field(w io.Writer, label, value, sep string) {
-	const indent, width = 16, 100
-	line := ""
-	for i, part := range strings.Split(value, sep) {
-		if i > 0 {
-			part = sep + part
-		}
-		if line != "" && indent+len(line)+len(part)+len(sep) > width {
-			fmt.Fprintf(w, "     %-10s %s%s\n", label, line, strings.TrimRight(sep, " "))
-			line, label, part = "", "", strings.TrimPrefix(part, sep)
-		}
-		line += part
+	if o.Note != "" {
+		wrap(w, strings.Repeat(" ", 24)+"note:   ", o.Note)
 	}
-	fmt.Fprintf(w, "     %-10s %s\n", label, line)
 }
 
 // wrap prints text after lead, broken at spaces to keep lines under 100 columns, the

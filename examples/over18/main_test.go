@@ -19,7 +19,7 @@ func TestRunText(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{"issuer", "holder", "verifier", "did:web:127.0.0.1", "did:key:z", "did:jwk:", "assertionMethod",
-		"SD-JWT VC", "ecdsa-sd-2023", "vc+jwt", "DCQL", "PEX", "auto-approved", "learned", "hidden",
+		"SD-JWT VC", "ecdsa-sd-2023", "bbs-2023", "bbs-2023 unlinkable", "vc+jwt", "DCQL", "PEX", "auto-approved", "learned", "hidden",
 		"age_equal_or_over.18 = true", "credentialSubject.ageOver18 = true", "ErrRevoked", "Every step gave the expected result"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
@@ -89,25 +89,55 @@ func TestRunJSON(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"SD-JWT VC", "ecdsa-sd-2023", "vc+jwt"} {
+	for _, want := range []string{"SD-JWT VC", "ecdsa-sd-2023", "bbs-2023", "bbs-2023 unlinkable", "vc+jwt"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("no %s in %v", want, names)
+		}
+	}
+	for _, f := range rep.Formats {
+		link := strings.Join(f.Requests[0].Linkable, "; ")
+		switch f.Format {
+		case "bbs-2023":
+			// What could still correlate: the credential id and the status entry.
+			if !strings.Contains(link, "credential id") || !strings.Contains(link, "status entry") {
+				t.Errorf("bbs-2023 correlation notes: %s", link)
+			}
+			if f.ProofsIdentical == nil || *f.ProofsIdentical {
+				t.Errorf("bbs-2023: two derivations gave the same proof")
+			}
+		case "bbs-2023 unlinkable":
+			if strings.Contains(link, "id (") || strings.Contains(link, "holder") || strings.Contains(link, "status entry") || f.Issued.ValidUntil == "" {
+				t.Errorf("bbs-2023 unlinkable: %s, valid until %q", link, f.Issued.ValidUntil)
+			}
+		case "ecdsa-sd-2023":
+			if f.ProofsIdentical == nil || !*f.ProofsIdentical {
+				t.Errorf("ecdsa-sd-2023: two derivations did not give the same proof")
+			}
 		}
 	}
 	if len(rep.Revocation) != len(rep.Formats) {
 		t.Fatalf("%d revocation checks for %d formats", len(rep.Revocation), len(rep.Formats))
 	}
 	for _, o := range rep.Revocation {
+		if o.Format == "bbs-2023 unlinkable" {
+			// Nothing to revoke: it stays valid until the end of its day.
+			if !o.Accepted || !o.OK {
+				t.Errorf("unlinkable credential after revocation: %+v", o)
+			}
+			continue
+		}
 		if o.Accepted || o.Sentinel != "ErrRevoked" || !o.OK {
 			t.Errorf("after revocation: %+v", o)
 		}
 	}
 	wantGuards := map[string]bool{"ErrReplay": false, "ErrBaseProofPresented": false, "ErrAudienceMismatch": false}
 	for _, o := range rep.Guards {
-		if o.Accepted || !o.OK {
+		if !o.OK || o.Accepted != (o.Want == "accepted") {
 			t.Errorf("guard: %+v", o)
 		}
-		wantGuards[o.Sentinel] = true
+		if o.Sentinel != "" {
+			wantGuards[o.Sentinel] = true
+		}
 	}
 	for s, seen := range wantGuards {
 		if !seen {
