@@ -49,6 +49,9 @@ func TestRunJSON(t *testing.T) {
 	if !rep.OK || len(rep.Parties) != 3 || len(rep.Problems) != 0 {
 		t.Fatalf("report: ok %v, %d parties, problems %v", rep.OK, len(rep.Parties), rep.Problems)
 	}
+	if rep.ElapsedMS >= 5000 {
+		t.Errorf("the flow took %d ms; it must stay under 5 s", rep.ElapsedMS)
+	}
 	var names []string
 	for _, f := range rep.Formats {
 		names = append(names, f.Format)
