@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/credence-dev/credence/vc"
 )
 
 // Values the credentials hold that no output may show: a verifier never learns them
@@ -159,5 +162,35 @@ func TestRunBadArgs(t *testing.T) {
 	}
 	if code := run([]string{"--help"}, &out, &errOut); code != 0 {
 		t.Fatalf("--help exit %d", code)
+	}
+}
+
+// The checks that decide the exit code flag what they must.
+func TestExpectations(t *testing.T) {
+	yes, no := true, false
+	sd := formats()[0]
+	for _, tc := range []struct {
+		name string
+		f    format
+		r    request
+		bad  bool
+	}{
+		{"age only", sd, request{Accepted: true, Over18: &yes, Learned: []learned{{Claim: "age_equal_or_over.18", Value: &yes}}}, false},
+		{"refused", sd, request{Error: "no"}, true},
+		{"under 18", sd, request{Accepted: true, Over18: &no, Learned: []learned{{Claim: "age_equal_or_over.18", Value: &no}}}, true},
+		{"birth date learned", sd, request{Accepted: true, Over18: &yes, Learned: []learned{{Claim: "age_equal_or_over.18", Value: &yes}, {Claim: "birthdate"}}}, true},
+	} {
+		if got := expectDisclosure(tc.f, tc.r) != ""; got != tc.bad {
+			t.Errorf("%s: flagged %v, want %v", tc.name, got, tc.bad)
+		}
+	}
+	if o := expectRefused("x", "step", "ErrRevoked", nil); o.OK {
+		t.Errorf("an accepted revoked credential passed: %+v", o)
+	}
+	if o := expectRefused("x", "step", "ErrRevoked", fmt.Errorf("wrapped: %w", vc.ErrRevoked)); !o.OK || o.Sentinel != "ErrRevoked" {
+		t.Errorf("ErrRevoked not recognised: %+v", o)
+	}
+	if o := expectRefused("x", "step", "ErrRevoked", vc.ErrExpired); o.OK {
+		t.Errorf("another refusal passed for ErrRevoked: %+v", o)
 	}
 }
