@@ -38,7 +38,10 @@ type demo struct {
 // entry at index idx (or none for an unlinkable variant), and gives it to the wallet.
 func (d *demo) issue(ctx context.Context, f format, idx int) (issued, error) {
 	now := time.Now().UTC()
-	is := issued{Format: f.Name, Handle: f.Handle, StatusIndex: idx}
+	is := issued{Format: f.Name, Handle: f.Handle}
+	if !f.Unlinkable {
+		is.StatusIndex = &idx
+	}
 	var (
 		data []byte
 		err  error

@@ -73,7 +73,7 @@ type issued struct {
 	Handle      string   `json:"handle"` // the wallet's name for it
 	Secured     string   `json:"secured"`
 	Status      string   `json:"status"`
-	StatusIndex int      `json:"statusIndex"`
+	StatusIndex *int     `json:"statusIndex,omitempty"` // none for the unlinkable variant
 	ValidUntil  string   `json:"validUntil,omitempty"`
 	Claims      []string `json:"claims"` // names of the claims about the person
 }
@@ -353,9 +353,9 @@ func flow(ctx context.Context) (*report, error) {
 			continue // no status entry to set
 		}
 		if f.Kind == kindSDJWT {
-			err = tokens.Set(rep.Formats[indexOf(fs, f)].Issued.StatusIndex, status.TokenInvalid)
+			err = tokens.Set(*rep.Formats[indexOf(fs, f)].Issued.StatusIndex, status.TokenInvalid)
 		} else {
-			err = bits.Set(rep.Formats[indexOf(fs, f)].Issued.StatusIndex, 1)
+			err = bits.Set(*rep.Formats[indexOf(fs, f)].Issued.StatusIndex, 1)
 		}
 		if err != nil {
 			return nil, err
