@@ -117,7 +117,7 @@ func (h *Holder) presentOne(ctx context.Context, data []byte, paths [][]any, req
 	case vc.FormatJWT, vc.FormatJWT11:
 		vp, err = h.Present(ctx, [][]byte{data}, Request{Nonce: req.Nonce, Audience: req.Audience, Format: in.Format, Lifetime: req.Lifetime})
 	case vc.FormatDataIntegrity:
-		if sdCryptosuites[cryptosuiteOf(in)] {
+		if isBaseProof(in) {
 			if data, err = h.DeriveClaims(ctx, data, toClaimPaths(paths)); err != nil {
 				return nil, err
 			}

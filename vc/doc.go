@@ -25,10 +25,12 @@
 // and the VCDM 1.1 JWT encoding ([FormatJWT], [FormatJWT11]); SD-JWT VC (dc+sd-jwt) and
 // VC-JOSE-COSE vc+sd-jwt and vp+sd-jwt ([FormatSDJWTVC], [FormatSDJWT]), with key binding
 // and optional SD-JWT VC type metadata; Data Integrity with eddsa-jcs-2022,
-// ecdsa-jcs-2019, eddsa-rdfc-2022, ecdsa-rdfc-2019 and the selective disclosure suite
-// ecdsa-sd-2023, whose base proofs a holder derives from ([DeriveCredential]) and a
-// verifier refuses (ErrBaseProofPresented) ([FormatDataIntegrity]; Ed25519Signature2020
-// verify-only). COSE is refused with ErrUnsupportedFormat.
+// ecdsa-jcs-2019, eddsa-rdfc-2022, ecdsa-rdfc-2019 and the selective disclosure suites
+// ecdsa-sd-2023 and bbs-2023 (issued by a [NewBBSIssuer]), whose base proofs a holder
+// derives from ([DeriveCredential]) and a verifier refuses (ErrBaseProofPresented)
+// ([FormatDataIntegrity]; Ed25519Signature2020 verify-only). bbs-2023's holder binding
+// and pseudonym features are refused with ErrUnsupportedProof, COSE with
+// ErrUnsupportedFormat.
 //
 // # Security
 //

@@ -345,6 +345,9 @@ func (i *Issuer) IssueSDJWT(ctx context.Context, claims map[string]any, frame sd
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if i.signer == nil {
+		return nil, fmt.Errorf("vc: a BBS issuer issues bbs-2023 Data Integrity credentials only: %w", ErrAlgorithmKeyMismatch)
+	}
 	if o.VCT == "" {
 		return nil, fmt.Errorf("vc: IssueSDJWT without a vct: %w", ErrInvalidType)
 	}
