@@ -9,12 +9,13 @@
 // responses come with response_mode direct_post or direct_post.jwt (encrypted to a key
 // of the request: ECDH-ES on P-256 with A128GCM or A256GCM).
 //
-// It also speaks OpenID for Verifiable Credential Issuance 1.0 (final) with the
-// Pre-Authorized Code Flow: an [Issuer] makes Credential Offers (by value or by
-// reference, with an optional transaction code) and serves the metadata, token, nonce
-// and credential endpoints, issuing dc+sd-jwt, jwt_vc_json and ldp_vc credentials
-// bound to the key the wallet proved; an [IssuanceWallet] redeems offers and keeps
-// only credentials that verify and are bound to the holder's key.
+// It also speaks OpenID for Verifiable Credential Issuance 1.0 (final): an [Issuer]
+// makes Credential Offers (by value or by reference; with a pre-authorized code and an
+// optional transaction code, or an issuer_state for the Authorization Code Flow with
+// PKCE) and serves the metadata, authorization, token, nonce and credential endpoints,
+// issuing dc+sd-jwt, jwt_vc_json and ldp_vc credentials bound to the key the wallet
+// proved; an [IssuanceWallet] redeems offers and keeps only credentials that verify
+// and are bound to the holder's key.
 //
 // # Security
 //

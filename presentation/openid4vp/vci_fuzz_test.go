@@ -170,3 +170,29 @@ func FuzzCheckProof(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAuthorize feeds authorization request queries to an Issuer with one registered
+// client: an error is an *OAuthError wrapping a sentinel; an accepted request names
+// the registered redirect URI and a known configuration.
+func FuzzAuthorize(f *testing.F) {
+	fx := newVCIFixture(f, func(o *IssuerOptions) {
+		o.Clients = map[string]Client{"w": {RedirectURIs: []string{"https://wallet.example/cb"}}}
+	})
+	f.Add("response_type=code&client_id=w&redirect_uri=https%3A%2F%2Fwallet.example%2Fcb&code_challenge=sZoCurdFrjxjEVJZ3mtGFYmj7D1ONXapLAOmmI1vUcQ&code_challenge_method=S256&authorization_details=%5B%7B%22type%22%3A%22openid_credential%22%2C%22credential_configuration_id%22%3A%22pid%22%7D%5D")
+	f.Fuzz(func(t *testing.T, query string) {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return
+		}
+		p, err := fx.issuer.Authorize(context.Background(), q)
+		if err != nil {
+			if _, ok := errors.AsType[*OAuthError](err); !ok || !wrapsSentinel(err) {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		if p.RedirectURI != "https://wallet.example/cb" || len(p.ConfigurationIDs) == 0 {
+			t.Fatalf("accepted %+v", p)
+		}
+	})
+}

@@ -126,6 +126,9 @@ type IssuerOptions struct {
 	BatchSize int
 	// MaxRequestBytes bounds request bodies; if 0, DefaultMaxCredentialRequestBytes.
 	MaxRequestBytes int
+	// Clients are the wallets that may use the Authorization Code Flow, by client_id;
+	// if empty, the flow is off and only pre-authorized codes are accepted.
+	Clients map[string]Client
 	// Logger receives one line per token and credential request (endpoint, offer,
 	// outcome; never codes, tokens or claims); if nil, nothing is logged.
 	Logger *slog.Logger
@@ -133,9 +136,10 @@ type IssuerOptions struct {
 	Clock func() time.Time
 }
 
-// Issuer is the issuer side of OpenID4VCI 1.0 with the Pre-Authorized Code Flow: it
-// makes Credential Offers and serves the issuer and authorization server metadata, the
-// token, nonce and credential endpoints, and offers by reference. It is safe for
+// Issuer is the issuer side of OpenID4VCI 1.0: it makes Credential Offers and serves
+// the issuer and authorization server metadata, the token, nonce and credential
+// endpoints, and offers by reference; with IssuerOptions.Clients, also the
+// Authorization Code Flow with PKCE (Authorize, Approve, AuthorizationHandler). It is safe for
 // concurrent use; every replica of an issuer sharing its IssuanceStore refuses a code,
 // token or nonce that another one already spent.
 type Issuer struct {
@@ -228,6 +232,9 @@ func NewIssuer(o IssuerOptions) (*Issuer, error) {
 		Issuer: o.Identifier, TokenEndpoint: i.base + "/token", GrantTypesSupported: []string{GrantPreAuthorizedCode},
 		PreAuthorizedAnonymous: true, TokenEndpointAuthMethods: []string{"none"},
 	}
+	if err := i.configureClients(); err != nil {
+		return nil, err
+	}
 	return i, nil
 }
 
@@ -308,6 +315,10 @@ type OfferOptions struct {
 	// characters, default 6; digits unless InputMode is "text") and returns it for the
 	// caller to send to the user through another channel.
 	TxCode *TxCode
+	// Grant is the grant the offer carries: GrantPreAuthorizedCode (if empty) or
+	// GrantAuthorizationCode (an issuer_state for the Authorization Code Flow, which
+	// needs IssuerOptions.Clients).
+	Grant string
 	// ByReference passes the offer as a credential_offer_uri served by the Issuer
 	// (Handler, at <Identifier>/offers/<handle>) instead of by value.
 	ByReference bool
@@ -359,6 +370,17 @@ func (i *Issuer) NewOffer(ctx context.Context, o OfferOptions) (*Offer, error) {
 		pre.TxCode = &t
 	}
 	out.Offer = CredentialOffer{CredentialIssuer: i.o.Identifier, ConfigurationIDs: slices.Clone(o.ConfigurationIDs), Grants: &Grants{PreAuthorizedCode: pre}}
+	switch o.Grant {
+	case "", GrantPreAuthorizedCode:
+	case GrantAuthorizationCode:
+		if len(i.o.Clients) == 0 || o.TxCode != nil {
+			return nil, fmt.Errorf("openid4vp: an authorization code offer needs IssuerOptions.Clients and takes no TxCode: %w", ErrInvalidOptions)
+		}
+		g.CodeHash, g.Kind = issuerStateKey(code), GrantKindIssuerState
+		out.Offer.Grants = &Grants{AuthorizationCode: &AuthorizationCodeGrant{IssuerState: code}}
+	default:
+		return nil, fmt.Errorf("openid4vp: offer grant %q: %w", o.Grant, ErrInvalidOptions)
+	}
 	if err := out.Offer.check(); err != nil {
 		return nil, fmt.Errorf("openid4vp: %w: %w", ErrInvalidOptions, err)
 	}
@@ -425,6 +447,9 @@ func (i *Issuer) Token(ctx context.Context, form url.Values) (*TokenResponse, er
 			return nil, oauthErr(http.StatusBadRequest, ErrCodeInvalidRequest, fmt.Errorf("openid4vp: parameter %s repeated: %w", k, ErrMalformed))
 		}
 	}
+	if form.Get("grant_type") == GrantAuthorizationCode && len(i.o.Clients) > 0 {
+		return i.tokenAuthorizationCode(ctx, form)
+	}
 	if gt := form.Get("grant_type"); gt != GrantPreAuthorizedCode {
 		return nil, oauthErr(http.StatusBadRequest, ErrCodeUnsupportedGrantType, fmt.Errorf("openid4vp: grant_type %q: %w", gt, ErrMalformed))
 	}
@@ -439,8 +464,8 @@ func (i *Issuer) Token(ctx context.Context, form url.Values) (*TokenResponse, er
 	}
 	now := i.clock()
 	g, err := i.store.UpdateGrant(ctx, HashSecret(code), func(g *Grant) (bool, error) {
-		if g.Issuer != i.o.Identifier {
-			return false, fmt.Errorf("openid4vp: the code is another issuer's: %w", ErrNotFound)
+		if g.Issuer != i.o.Identifier || g.Kind != "" {
+			return false, fmt.Errorf("openid4vp: the code is another issuer's, or not a pre-authorized code: %w", ErrNotFound)
 		}
 		return g.Redeem(txValue, hasTx, now)
 	})
@@ -453,6 +478,11 @@ func (i *Issuer) Token(ctx context.Context, form url.Values) (*TokenResponse, er
 		}
 		return nil, oauthErr(http.StatusBadRequest, code, err)
 	}
+	return i.grantToken(ctx, g, now)
+}
+
+// grantToken makes an access token for what g grants.
+func (i *Issuer) grantToken(ctx context.Context, g *Grant, now time.Time) (*TokenResponse, error) {
 	tok, err := random()
 	if err != nil {
 		return nil, err

@@ -28,7 +28,23 @@ type Grant struct {
 	// Used is set once the code was exchanged for an access token.
 	Used    bool      `json:"used"`
 	Expires time.Time `json:"expires"`
+	// Kind is "" for a pre-authorized code, GrantKindIssuerState for the issuer_state
+	// of an authorization code offer, GrantKindAuthorizationCode for an authorization
+	// code; each is redeemed only where it belongs.
+	Kind string `json:"kind,omitempty"`
+	// CodeChallenge, ClientID and RedirectURI bind an authorization code to the
+	// authorization request it answers (PKCE S256, RFC 7636); empty for pre-authorized
+	// codes.
+	CodeChallenge string `json:"code_challenge,omitempty"`
+	ClientID      string `json:"client_id,omitempty"`
+	RedirectURI   string `json:"redirect_uri,omitempty"`
 }
+
+// Kinds of Grant.
+const (
+	GrantKindIssuerState       = "issuer_state"
+	GrantKindAuthorizationCode = "authorization_code"
+)
 
 // AccessToken is what an Issuer keeps about an access token it granted.
 type AccessToken struct {

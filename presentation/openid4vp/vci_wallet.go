@@ -45,8 +45,9 @@ type IssuanceWalletOptions struct {
 	netguard netguard.Options // tests only
 }
 
-// IssuanceWallet is the wallet side of OpenID4VCI 1.0 with the Pre-Authorized Code
-// Flow: it reads Credential Offers, checks the issuer's metadata, redeems the code,
+// IssuanceWallet is the wallet side of OpenID4VCI 1.0, with the Pre-Authorized Code
+// Flow (Receive) and the Authorization Code Flow with PKCE (Authorize,
+// ReceiveAuthorized): it reads Credential Offers, checks the issuer's metadata, redeems the code,
 // proves possession of the holder's key and accepts only credentials that verify and
 // are bound to that key. It is safe for concurrent use.
 type IssuanceWallet struct {
@@ -217,15 +218,7 @@ func (w *IssuanceWallet) Receive(ctx context.Context, offer *CredentialOffer, o 
 	if err != nil {
 		return nil, err
 	}
-	var out []*Received
-	for _, id := range ids {
-		r, err := w.receiveOne(ctx, md, token, id, holderDID, o)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return w.receiveAll(ctx, md, token, ids, holderDID, o)
 }
 
 // holderDID is the DID W3C credentials must name as subject for o.Holder.
@@ -277,32 +270,9 @@ func checkConfiguration(c *Configuration, id, alg string) error {
 // redeem finds the token endpoint and exchanges the pre-authorized code.
 func (w *IssuanceWallet) redeem(ctx context.Context, offer *CredentialOffer, md *IssuerMetadata, o ReceiveOptions) (string, error) {
 	g := offer.Grants.PreAuthorizedCode
-	as := md.CredentialIssuer
-	if len(md.AuthorizationServers) > 0 {
-		as = md.AuthorizationServers[0]
-		if g.AuthorizationServer != "" {
-			if !slices.Contains(md.AuthorizationServers, g.AuthorizationServer) {
-				return "", fmt.Errorf("openid4vp: the offer's authorization server is not the issuer's: %w", errs.ErrIssuerMismatch)
-			}
-			as = g.AuthorizationServer
-		}
-	} else if g.AuthorizationServer != "" {
-		return "", fmt.Errorf("openid4vp: the offer names an authorization server the metadata does not: %w", ErrMalformed)
-	}
-	u, err := WellKnownURL(as, WellKnownAuthorizationServer)
+	as, err := w.authorizationServer(ctx, md, g.AuthorizationServer)
 	if err != nil {
 		return "", err
-	}
-	res, err := w.guard.Get(ctx, u, "application/json")
-	if err != nil {
-		return "", fmt.Errorf("openid4vp: authorization server metadata: %w", err)
-	}
-	var asMeta AuthorizationServerMetadata
-	if err := decodeStrict(res.Body, &asMeta); err != nil {
-		return "", fmt.Errorf("openid4vp: authorization server metadata: %w", err)
-	}
-	if asMeta.Issuer != as {
-		return "", fmt.Errorf("openid4vp: authorization server metadata names %q, not %q: %w", asMeta.Issuer, as, errs.ErrIssuerMismatch)
 	}
 	form := url.Values{"grant_type": {GrantPreAuthorizedCode}, "pre-authorized_code": {g.Code}}
 	if g.TxCode != nil {
@@ -315,7 +285,45 @@ func (w *IssuanceWallet) redeem(ctx context.Context, offer *CredentialOffer, md 
 		}
 		form.Set("tx_code", code)
 	}
-	body, err := w.post(ctx, asMeta.TokenEndpoint, "application/x-www-form-urlencoded", []byte(form.Encode()), "")
+	return w.tokenRequest(ctx, as.TokenEndpoint, form)
+}
+
+// authorizationServer picks the issuer's authorization server (the one hint names,
+// which must be listed) and fetches its metadata, which must name it (RFC 8414 §3.3).
+func (w *IssuanceWallet) authorizationServer(ctx context.Context, md *IssuerMetadata, hint string) (*AuthorizationServerMetadata, error) {
+	as := md.CredentialIssuer
+	if len(md.AuthorizationServers) > 0 {
+		as = md.AuthorizationServers[0]
+		if hint != "" {
+			if !slices.Contains(md.AuthorizationServers, hint) {
+				return nil, fmt.Errorf("openid4vp: the offer's authorization server is not the issuer's: %w", errs.ErrIssuerMismatch)
+			}
+			as = hint
+		}
+	} else if hint != "" {
+		return nil, fmt.Errorf("openid4vp: the offer names an authorization server the metadata does not: %w", ErrMalformed)
+	}
+	u, err := WellKnownURL(as, WellKnownAuthorizationServer)
+	if err != nil {
+		return nil, err
+	}
+	res, err := w.guard.Get(ctx, u, "application/json")
+	if err != nil {
+		return nil, fmt.Errorf("openid4vp: authorization server metadata: %w", err)
+	}
+	var asMeta AuthorizationServerMetadata
+	if err := decodeStrict(res.Body, &asMeta); err != nil {
+		return nil, fmt.Errorf("openid4vp: authorization server metadata: %w", err)
+	}
+	if asMeta.Issuer != as {
+		return nil, fmt.Errorf("openid4vp: authorization server metadata names %q, not %q: %w", asMeta.Issuer, as, errs.ErrIssuerMismatch)
+	}
+	return &asMeta, nil
+}
+
+// tokenRequest posts a token request and returns the Bearer access token.
+func (w *IssuanceWallet) tokenRequest(ctx context.Context, endpoint string, form url.Values) (string, error) {
+	body, err := w.post(ctx, endpoint, "application/x-www-form-urlencoded", []byte(form.Encode()), "")
 	if err != nil {
 		return "", fmt.Errorf("openid4vp: token request: %w", err)
 	}
@@ -327,6 +335,19 @@ func (w *IssuanceWallet) redeem(ctx context.Context, offer *CredentialOffer, md 
 		return "", fmt.Errorf("openid4vp: token response without a Bearer access token: %w", ErrMalformed)
 	}
 	return tr.AccessToken, nil
+}
+
+// receiveAll receives one credential of each configuration of ids with token.
+func (w *IssuanceWallet) receiveAll(ctx context.Context, md *IssuerMetadata, token string, ids []string, holderDID string, o ReceiveOptions) ([]*Received, error) {
+	var out []*Received
+	for _, id := range ids {
+		r, err := w.receiveOne(ctx, md, token, id, holderDID, o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // receiveOne requests, verifies and checks one credential.
