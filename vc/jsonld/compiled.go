@@ -20,7 +20,12 @@ import (
 // @type, protected terms, type and property scoped contexts (including the null context),
 // @vocab, type coercion to @id, @vocab, @json or a datatype, and @set and @graph
 // containers. It follows the expansion algorithm of the JSON-LD processor the general path
-// runs (json-gold) step for step, and gives the same expanded document.
+// runs (json-gold) step for step, and gives the same expanded document, but for one place
+// where json-gold departs from JSON-LD 1.1: it reads a term's container mapping from the
+// term's scoped context instead of the active context, and so loses the graph container of
+// verifiableCredential (whose scoped context is null). The compiled path follows the
+// specification there, and the general path refuses such documents (see
+// scopedContainerIssue).
 //
 // Each context is processed once per registry: the active context that results from
 // applying a registered document or a scoped context to an active context is kept, so
@@ -846,7 +851,11 @@ func (x *compiledExpander) node(a *activeContext, prop string, e map[string]any,
 				continue
 			}
 		}
-		if termCtx.terms[k].hasContainer("@graph") {
+		// The container mapping is the term's in the active context, not in its scoped
+		// context (JSON-LD 1.1 API §5.1.2, step 13.5): verifiableCredential, whose scoped
+		// context is null, still puts each credential in a graph of its own. Every item
+		// becomes a graph object, one that already is one too (step 13.12).
+		if t.hasContainer("@graph") {
 			for i, v := range vals {
 				vals[i] = xval{kind: xGraph, graph: []xval{v}}
 			}

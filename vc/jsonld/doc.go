@@ -48,9 +48,16 @@
 // context, kept for reuse, and ToRDF writes the quads directly from it, about ten times
 // faster than a general JSON-LD processor. Every other document goes to json-gold, the
 // general path, and so does every document the checks below refuse, so errors always come
-// from the general path. The compiled path follows json-gold's expansion step for step;
-// tests compare the two, expanded document, quads and canonical form, on every JSON-LD
-// document of the W3C vectors and under fuzzing.
+// from the general path. The compiled path follows json-gold's expansion step for step but
+// for one place where json-gold departs from JSON-LD 1.1: it takes a term's container
+// mapping from the term's scoped context, and so loses the @graph container of
+// verifiableCredential in the VC Data Model 2.0 context, whose scoped context is null. The
+// compiled path puts each credential of a presentation in a named graph of its own, as
+// JSON-LD 1.1 and the other Data Integrity implementations do; the general path refuses a
+// document with such a term (errs.ErrUnsupportedFormat) rather than sign or verify the
+// wrong dataset. Tests compare the two paths, expanded document, quads and canonical form,
+// on every JSON-LD document of the W3C vectors and under fuzzing (json-gold's expansion
+// corrected at those terms where the general path refuses).
 //
 // Expansion runs in safe mode and then fails on anything JSON-LD would drop: a property
 // or type that no context defines, a member with an empty name, a relative IRI, an inline
