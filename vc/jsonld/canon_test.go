@@ -173,7 +173,7 @@ func TestCanonicalizeContext(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("deadline: got %v, want %v", err, context.DeadlineExceeded)
 	}
-	if d := time.Since(start); d > time.Second {
+	if d := time.Since(start); d > timeScale*time.Second {
 		t.Errorf("deadline of 50ms noticed after %v", d)
 	}
 }
@@ -234,8 +234,8 @@ func TestCanonicalizeHardShapes(t *testing.T) {
 			if err == nil && len(c.Issued) == 0 {
 				t.Error("no blank nodes issued")
 			}
-			if d > 5*time.Second {
-				t.Errorf("took %v", d)
+			if d > timeScale*5*time.Second {
+				t.Errorf("took %v, limit %v", d, timeScale*5*time.Second)
 			}
 			t.Logf("%v in %v", err, d)
 		})
