@@ -30,11 +30,11 @@ var assets embed.FS
 
 // app is the three sites and the wallet, in one process.
 type app struct {
-	base         string // http://127.0.0.1:PORT, the browser's side
-	responseBase string // https://127.0.0.1:PORT, the verifiers' response endpoints
-	clock        func() time.Time
-	log          *slog.Logger
-	tmpl         *template.Template
+	base    string // http://127.0.0.1:PORT, the browser's side
+	tlsBase string // https://127.0.0.1:PORT: the verifiers' response endpoints, the issuers' OpenID4VCI endpoints
+	clock   func() time.Time
+	log     *slog.Logger
+	tmpl    *template.Template
 
 	issuer       *issuerPortal
 	issuance     Issuance
@@ -44,7 +44,8 @@ type app struct {
 	border       *border
 
 	responses *http.Server
-	client    *http.Client // posts responses to responseBase only
+	tlsLn     net.Listener
+	client    *http.Client // reaches tlsBase only: it trusts that listener's certificate alone
 
 	mu        sync.Mutex
 	answered  map[string][]string // client_id -> states the wallet answered
@@ -53,6 +54,7 @@ type app struct {
 
 type options struct {
 	dataDir string
+	direct  bool   // issue without OpenID4VCI
 	base    string // the URL the browser-facing listener serves
 	clock   func() time.Time
 	log     *slog.Logger
@@ -75,7 +77,6 @@ func newApp(o options) (*app, error) {
 	if a.issuer, err = newIssuerPortal(o.dataDir, o.clock); err != nil {
 		return nil, err
 	}
-	a.issuance, a.issuanceName = directIssuance{a.issuer}, "direct (the portal signs and hands the credential to the wallet in-process)"
 	if a.wallet, err = newWalletSide(o.dataDir, o.clock); err != nil {
 		return nil, err
 	}
@@ -85,6 +86,22 @@ func newApp(o options) (*app, error) {
 	if err := a.startResponses(); err != nil {
 		return nil, err
 	}
+	mux := http.NewServeMux()
+	if o.direct {
+		a.issuance, a.issuanceName = directIssuance{a}, "direct: the portal signs and hands the credential to the wallet in the same process"
+	} else {
+		vci, err := newVCIIssuance(a)
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		if a.wallet.iw, err = newIssuanceWallet(a); err != nil {
+			a.Close()
+			return nil, err
+		}
+		vci.mount(mux)
+		a.issuance, a.issuanceName = vci, "OpenID4VCI 1.0, pre-authorized code flow: the portal offers, the wallet accepts, proves its key and receives"
+	}
 	if a.shop, err = newSite("Corner Shop", "shop", a); err != nil {
 		a.Close()
 		return nil, err
@@ -93,10 +110,10 @@ func newApp(o options) (*app, error) {
 		a.Close()
 		return nil, err
 	}
-	mux := http.NewServeMux()
 	mux.Handle("/shop/response", a.shop.v.ResponseHandler())
 	mux.Handle("/login/response", a.login.v.ResponseHandler())
 	a.responses.Handler = mux
+	go a.responses.Serve(a.tlsLn)
 	return a, nil
 }
 
@@ -127,10 +144,10 @@ func (a *app) startResponses() error {
 	if err != nil {
 		return err
 	}
-	a.responseBase = "https://" + ln.Addr().String()
+	a.tlsBase = "https://" + ln.Addr().String()
 	a.responses = &http.Server{ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
 	tlsLn := tls.NewListener(ln, &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: priv}}})
-	go a.responses.Serve(tlsLn)
+	a.tlsLn = tlsLn
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
 	a.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS13}},
@@ -138,11 +155,12 @@ func (a *app) startResponses() error {
 	return nil
 }
 
-// Close stops the response listener.
+// Close stops the TLS listener.
 func (a *app) Close() error {
 	if a.responses == nil {
 		return nil
 	}
+	a.tlsLn.Close()
 	return a.responses.Close()
 }
 
@@ -151,7 +169,7 @@ func (a *app) Close() error {
 // network guard would rightly refuse loopback), so this is the one place the demo
 // sends a response, and it sends nowhere else.
 func (a *app) deliver(ctx context.Context, resp *openid4vp.Response) error {
-	if !strings.HasPrefix(resp.URI, a.responseBase+"/") {
+	if !strings.HasPrefix(resp.URI, a.tlsBase+"/") {
 		return fmt.Errorf("the response URI %s is not one of this demo's verifiers: not sent", resp.URI)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, resp.URI, bytes.NewReader(resp.Body))
@@ -200,6 +218,8 @@ func (a *app) routes() http.Handler {
 	mux.HandleFunc("POST /wallet/revoke", a.walletRevoke)
 	mux.HandleFunc("POST /wallet/delete", a.walletDelete)
 	mux.HandleFunc("POST /wallet/erase", a.walletErase)
+	mux.HandleFunc("GET /wallet/offer", a.walletOffer)
+	mux.HandleFunc("POST /wallet/offer", a.walletOffer)
 	mux.HandleFunc("GET /wallet/present/{id}", a.walletPresent)
 	mux.HandleFunc("POST /wallet/present/{id}", a.walletPresent)
 

@@ -78,6 +78,8 @@ func TestBrowser(t *testing.T) {
 	must("opening the issuer portal", b.navigate(e.srv.URL+"/issuer/"))
 	must("waiting for the portal", b.waitFor("#get-id-button"))
 	must("clicking Get your ID", b.click("#get-id-button"))
+	see("h1", "Ministry of the Interior offers you a credential")
+	must("clicking Accept", b.click("#accept-offer"))
 	see("li.new", "Identity card")
 
 	// Age gate -> consent -> access granted.
@@ -114,6 +116,8 @@ func TestBrowser(t *testing.T) {
 	must("opening the issuer portal", b.navigate(e.srv.URL+"/issuer/"))
 	must("waiting for the portal", b.waitFor("#get-vax-button"))
 	must("clicking Get a vaccination certificate", b.click("#get-vax-button"))
+	see("h1", "Health agency offers you a credential")
+	must("clicking Accept", b.click("#accept-offer"))
 	see("li.new", "Vaccination certificate")
 	must("opening the border page", b.navigate(e.srv.URL+"/border/"))
 	must("waiting for the challenge", b.waitFor("#challenge-code"))

@@ -35,11 +35,18 @@ type env struct {
 
 func newEnv(t *testing.T, dir string) *env {
 	t.Helper()
+	return newEnvWith(t, options{dataDir: dir})
+}
+
+func newEnvWith(t *testing.T, o options) *env {
+	t.Helper()
+	dir := o.dataDir
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(options{dataDir: dir, base: "http://" + ln.Addr().String()})
+	o.base = "http://" + ln.Addr().String()
+	a, err := newApp(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +136,17 @@ func (p page) field(t *testing.T, name string) string {
 
 func (e *env) getID(birthdate string) page {
 	e.t.Helper()
-	p := e.post("/issuer/issue/id", url.Values{"given_name": {"Alice"}, "family_name": {"Example"}, "birthdate": {birthdate}})
+	return e.issue("id", birthdate)
+}
+
+// issue gets a credential of kind from the portal: an OpenID4VCI offer the wallet
+// accepts (or, with direct issuance, straight into the wallet).
+func (e *env) issue(kind, birthdate string) page {
+	e.t.Helper()
+	p := e.post("/issuer/issue/"+kind, url.Values{"given_name": {"Alice"}, "family_name": {"Example"}, "birthdate": {birthdate}})
+	if strings.Contains(p.url, "/wallet/offer?") {
+		p = e.post("/wallet/offer", url.Values{"offer": {p.field(e.t, "offer")}, "decision": {"accept"}})
+	}
 	if p.code != http.StatusOK || !strings.Contains(p.url, "/wallet/?added=") {
 		e.t.Fatalf("issuing: %d %s\n%s", p.code, p.url, mainOf(p.body))
 	}
@@ -345,7 +362,7 @@ func TestDashboard(t *testing.T) {
 
 func TestBorder(t *testing.T) {
 	e := newEnv(t, t.TempDir())
-	p := e.post("/issuer/issue/vaccination", url.Values{"given_name": {"Alice"}, "family_name": {"Example"}, "birthdate": {"2001-04-12"}})
+	p := e.issue("vaccination", "2001-04-12")
 	p.has(t, "Vaccination certificate", "Show to a border officer")
 	id := p.field(t, "credential")
 
@@ -405,7 +422,12 @@ func TestRun(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--data", t.TempDir()}, &out, &errOut, ready)
 	}()
-	base := <-ready
+	var base string
+	select {
+	case base = <-ready:
+	case code := <-done:
+		t.Fatalf("run exited %d before listening: %s", code, errOut.String())
+	}
 	res, err := http.Get(base + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -417,5 +439,44 @@ func TestRun(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"--addr", "0.0.0.0:0"}, io.Discard, io.Discard, nil); code != 2 {
 		t.Errorf("a non-loopback address: exit %d", code)
+	}
+}
+
+// OpenID4VCI between the portal and the wallet: the offer page, declining, accepting,
+// and an offer that works once.
+func TestIssuance(t *testing.T) {
+	e := newEnv(t, t.TempDir())
+	e.get("/issuer/").has(t, "Issuance: OpenID4VCI 1.0")
+	o := e.post("/issuer/issue/id", url.Values{"given_name": {"Alice"}, "family_name": {"Example"}, "birthdate": {"2001-04-12"}})
+	o.has(t, "Ministry of the Interior offers you a credential", "<h2>Identity card</h2>", "age_equal_or_over.18", e.a.tlsBase+"/ministry")
+	offer := o.field(t, "offer")
+	e.post("/wallet/offer", url.Values{"offer": {offer}, "decision": {"decline"}}).has(t, "Offer declined")
+	e.get("/wallet/").has(t, "No credentials.")
+	// Declining sent nothing: the code still works, once.
+	p := e.post("/wallet/offer", url.Values{"offer": {offer}, "decision": {"accept"}})
+	p.has(t, "Identity card", "from Ministry of the Interior", "(just added)")
+	if p := e.post("/wallet/offer", url.Values{"offer": {offer}, "decision": {"accept"}}); p.code != http.StatusBadGateway {
+		t.Errorf("an offer accepted twice: %d", p.code)
+	}
+	for _, q := range []string{"", "credential_offer=%7B%7D", "credential_offer_uri=https%3A%2F%2Fevil.example%2Fo"} {
+		if p := e.get("/wallet/offer?" + q); p.code != http.StatusBadRequest && p.code != http.StatusBadGateway {
+			t.Errorf("offer?%s: %d", q, p.code)
+		}
+	}
+	w := e.get("/wallet/")
+	if n := strings.Count(w.body, "<h3>Identity card</h3>"); n != 1 {
+		t.Errorf("%d identity cards in the wallet", n)
+	}
+}
+
+// The direct issuance path serves the same scenarios.
+func TestDirectIssuance(t *testing.T) {
+	e := newEnvWith(t, options{dataDir: t.TempDir(), direct: true})
+	e.get("/issuer/").has(t, "Issuance: direct")
+	e.getID("2001-04-12")
+	c := e.consent("/shop/verify")
+	e.post("/wallet/authorize", url.Values{"pending": {c.field(t, "pending")}, "option": {"1"}, "decision": {"approve"}}).has(t, "Access granted.")
+	if p := e.get("/wallet/offer?credential_offer=%7B%7D"); p.code != http.StatusNotFound {
+		t.Errorf("offer page with direct issuance: %d", p.code)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -42,13 +41,111 @@ type Person struct {
 	Birthdate  string // YYYY-MM-DD
 }
 
-// Issuance hands a credential to a holder whose key is holder. The demo's
-// implementation, directIssuance, signs with vc.Issuer and returns the credential to
-// the wallet in the same process; an OpenID4VCI implementation would run the
-// credential offer, token and credential requests between the portal and the wallet
-// instead, behind the same interface.
+// Issuance gets a credential of kind ("id" or "vaccination") for the person at the
+// portal into the wallet, and says where the browser goes next. vciIssuance runs
+// OpenID4VCI 1.0 between the portal and the wallet (the default); directIssuance signs
+// with vc.Issuer and hands the credential over in the same process (--issuance direct).
 type Issuance interface {
-	Issue(ctx context.Context, kind string, p Person, holder crypto.PublicKey) ([]byte, error)
+	Start(ctx context.Context, kind string, p Person) (next string, err error)
+}
+
+// checkPerson refuses what the portal would not issue.
+func checkPerson(p Person) error {
+	if _, err := time.Parse(time.DateOnly, p.Birthdate); err != nil || p.GivenName == "" || p.FamilyName == "" {
+		return errors.New("a given name, a family name and a birth date (YYYY-MM-DD) are needed")
+	}
+	return nil
+}
+
+// disclosable lists the selectively disclosable claims of each kind.
+var disclosable = map[string][]sdjwt.Path{
+	"id": {{"given_name"}, {"family_name"}, {"birthdate"}, {"nationality"},
+		{"age_equal_or_over"}, {"age_equal_or_over", "18"}, {"age_equal_or_over", "21"}, {"age_equal_or_over", "65"}},
+	"vaccination": {{"given_name"}, {"family_name"}, {"birthdate"}, {"vaccine"}, {"vaccinated_on"}},
+}
+
+// validity of each kind.
+var validity = map[string]time.Duration{"id": 365 * 24 * time.Hour, "vaccination": 10 * 365 * 24 * time.Hour}
+
+// vctOf is the SD-JWT VC type of each kind.
+var vctOf = map[string]string{"id": vctID, "vaccination": vctVaccination}
+
+// claims are the claims of a credential of kind for p; a vaccination certificate
+// takes the next index of the status list. The issuance is recorded.
+func (p *issuerPortal) claims(kind string, person Person) (map[string]any, error) {
+	if err := checkPerson(person); err != nil {
+		return nil, err
+	}
+	birth, _ := time.Parse(time.DateOnly, person.Birthdate)
+	now := p.clock()
+	claims := map[string]any{"given_name": person.GivenName, "family_name": person.FamilyName, "birthdate": person.Birthdate}
+	rec := issuedRecord{Kind: kind, Subject: person.GivenName, At: now}
+	switch kind {
+	case "id":
+		age, _, err := sdjwt.AgeEqualOrOver(birth, now, 18, 21, 65)
+		if err != nil {
+			return nil, err
+		}
+		claims["age_equal_or_over"] = age
+		claims["nationality"] = "Utopia"
+	case "vaccination":
+		claims["vaccine"] = "Yellow fever"
+		claims["vaccinated_on"] = now.Format(time.DateOnly)
+	default:
+		return nil, fmt.Errorf("unknown credential %q", kind)
+	}
+	err := p.store.update(func(d *issuerData) error {
+		if kind == "vaccination" {
+			if d.Next >= statusListSize {
+				return errors.New("the status list is full")
+			}
+			rec.StatusIndex = d.Next
+			d.Next++
+			claims["status"] = map[string]any{"status_list": map[string]any{"idx": rec.StatusIndex, "uri": healthStatusURI}}
+		}
+		d.Issued = append(d.Issued, rec)
+		return nil
+	})
+	return claims, err
+}
+
+// signerOf is the vc.Issuer of each kind.
+func (p *issuerPortal) signerOf(kind string) *vc.Issuer {
+	if kind == "vaccination" {
+		return p.vaxIssuer
+	}
+	return p.idIssuer
+}
+
+// directIssuance issues with the portal's vc.Issuers and stores the credential in the
+// wallet, without a protocol between them.
+type directIssuance struct{ a *app }
+
+func (d directIssuance) Start(ctx context.Context, kind string, person Person) (string, error) {
+	if _, ok := vctOf[kind]; !ok {
+		return "", fmt.Errorf("unknown credential %q", kind)
+	}
+	holder, err := d.a.wallet.holderKey()
+	if err != nil {
+		return "", err
+	}
+	claims, err := d.a.issuer.claims(kind, person)
+	if err != nil {
+		return "", err
+	}
+	frame, err := sdjwt.PathFrame(disclosable[kind]...)
+	if err != nil {
+		return "", err
+	}
+	cred, err := d.a.issuer.signerOf(kind).IssueSDJWT(ctx, claims, frame, vc.SDJWTOptions{VCT: vctOf[kind], Holder: holder, Expiry: d.a.clock().Add(validity[kind])})
+	if err != nil {
+		return "", err
+	}
+	id, err := d.a.wallet.add(cred)
+	if err != nil {
+		return "", err
+	}
+	return "/wallet/?added=" + id, nil
 }
 
 // issuerData is the portal's file: its keys and its status list.
@@ -123,73 +220,6 @@ func newIssuerPortal(dir string, clock func() time.Time) (*issuerPortal, error) 
 		return nil, err
 	}
 	return p, nil
-}
-
-// directIssuance issues with the portal's vc.Issuers, without a protocol between
-// portal and wallet.
-type directIssuance struct{ p *issuerPortal }
-
-func (d directIssuance) Issue(ctx context.Context, kind string, person Person, holder crypto.PublicKey) ([]byte, error) {
-	p := d.p
-	birth, err := time.Parse(time.DateOnly, person.Birthdate)
-	if err != nil || person.GivenName == "" || person.FamilyName == "" {
-		return nil, fmt.Errorf("a given name, a family name and a birth date (YYYY-MM-DD) are needed")
-	}
-	now := p.clock()
-	claims := map[string]any{"given_name": person.GivenName, "family_name": person.FamilyName, "birthdate": person.Birthdate}
-	frame, err := sdjwt.PathFrame(sdjwt.Path{"given_name"}, sdjwt.Path{"family_name"}, sdjwt.Path{"birthdate"})
-	if err != nil {
-		return nil, err
-	}
-	switch kind {
-	case "id":
-		age, ageFrame, err := sdjwt.AgeEqualOrOver(birth, now, 18, 21, 65)
-		if err != nil {
-			return nil, err
-		}
-		claims["age_equal_or_over"] = age
-		frame.Members["age_equal_or_over"] = ageFrame
-		claims["nationality"] = "Utopia"
-		nat, err := sdjwt.PathFrame(sdjwt.Path{"nationality"})
-		if err != nil {
-			return nil, err
-		}
-		frame.Members["nationality"] = nat.Members["nationality"]
-		cred, err := p.idIssuer.IssueSDJWT(ctx, claims, frame, vc.SDJWTOptions{VCT: vctID, Holder: holder, Expiry: now.AddDate(1, 0, 0)})
-		if err != nil {
-			return nil, err
-		}
-		return cred, p.record(issuedRecord{Kind: kind, Subject: person.GivenName, At: now}, false)
-	case "vaccination":
-		var idx int
-		if err := p.store.update(func(d *issuerData) error {
-			idx = d.Next
-			d.Next++
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-		claims["vaccine"] = "Yellow fever"
-		claims["vaccinated_on"] = now.Format(time.DateOnly)
-		claims["status"] = map[string]any{"status_list": map[string]any{"idx": idx, "uri": healthStatusURI}}
-		vf, err := sdjwt.PathFrame(sdjwt.Path{"given_name"}, sdjwt.Path{"family_name"}, sdjwt.Path{"birthdate"}, sdjwt.Path{"vaccine"}, sdjwt.Path{"vaccinated_on"})
-		if err != nil {
-			return nil, err
-		}
-		cred, err := p.vaxIssuer.IssueSDJWT(ctx, claims, vf, vc.SDJWTOptions{VCT: vctVaccination, Holder: holder, Expiry: now.AddDate(10, 0, 0)})
-		if err != nil {
-			return nil, err
-		}
-		return cred, p.record(issuedRecord{Kind: kind, Subject: person.GivenName, StatusIndex: idx, At: now}, true)
-	}
-	return nil, fmt.Errorf("unknown credential %q", kind)
-}
-
-func (p *issuerPortal) record(r issuedRecord, _ bool) error {
-	return p.store.update(func(d *issuerData) error {
-		d.Issued = append(d.Issued, r)
-		return nil
-	})
 }
 
 // revoke marks status index idx revoked in the health agency's list.
@@ -270,22 +300,20 @@ var defaultPerson = Person{GivenName: "Alice", FamilyName: "Example", Birthdate:
 func (a *app) issuerIssue(w http.ResponseWriter, r *http.Request) {
 	kind := r.PathValue("kind")
 	p := Person{GivenName: r.PostFormValue("given_name"), FamilyName: r.PostFormValue("family_name"), Birthdate: r.PostFormValue("birthdate")}
-	holder, err := a.wallet.holderKey()
-	if err != nil {
-		a.fail(w, r, http.StatusInternalServerError, err)
+	if _, ok := vctOf[kind]; !ok {
+		a.fail(w, r, http.StatusBadRequest, fmt.Errorf("unknown credential %q", kind))
 		return
 	}
-	cred, err := a.issuance.Issue(r.Context(), kind, p, holder)
-	if err != nil {
+	if err := checkPerson(p); err != nil {
 		a.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	id, err := a.wallet.add(cred)
+	next, err := a.issuance.Start(r.Context(), kind, p)
 	if err != nil {
 		a.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	http.Redirect(w, r, "/wallet/?added="+id, http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (a *app) issuerRevoke(w http.ResponseWriter, r *http.Request) {

@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	go run ./examples/demo [--addr 127.0.0.1:8080] [--data DIR]
+//	go run ./examples/demo [--addr 127.0.0.1:8080] [--data DIR] [--issuance openid4vci|direct]
 //
 // It prints the URL to open. The wallet's and the issuer's data are JSON files in DIR
 // (by default credence-demo in the user's cache directory), kept across restarts.
@@ -38,10 +38,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "loopback address to listen on (port 0 picks one)")
 	data := fs.String("data", "", "data directory (default: credence-demo in the user cache directory)")
+	issuance := fs.String("issuance", "openid4vci", "how the portal issues: openid4vci, or direct (signed and handed to the wallet in-process)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	if *issuance != "openid4vci" && *issuance != "direct" {
+		fmt.Fprintf(stderr, "demo: --issuance %q: openid4vci or direct\n", *issuance)
 		return 2
 	}
 	dir := *data
@@ -64,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	}
 	base := "http://" + ln.Addr().String()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	a, err := newApp(options{dataDir: dir, base: base, log: log})
+	a, err := newApp(options{dataDir: dir, base: base, log: log, direct: *issuance == "direct"})
 	if err != nil {
 		ln.Close()
 		fmt.Fprintln(stderr, "demo:", err)

@@ -57,7 +57,7 @@ func newSite(name, path string, a *app) (*site, error) {
 	}
 	v, err := openid4vp.NewVerifier(openid4vp.VerifierOptions{
 		ClientID:    openid4vp.PrefixDID + ":" + id,
-		ResponseURI: a.responseBase + "/" + path + "/response",
+		ResponseURI: a.tlsBase + "/" + path + "/response",
 		Signer:      s, KeyID: id + "#" + strings.TrimPrefix(id, "did:key:"), ByValue: true,
 		WalletURL:   a.base + "/wallet/authorize",
 		Credentials: vc.VerifierOptions{Trust: trust, Clock: a.clock},

@@ -56,6 +56,7 @@ type shareRecord struct {
 type walletSide struct {
 	store *fileStore[walletData]
 	ow    *openid4vp.Wallet
+	iw    *openid4vp.IssuanceWallet // nil with direct issuance
 	clock func() time.Time
 
 	mu      sync.Mutex
