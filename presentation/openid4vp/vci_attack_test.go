@@ -601,3 +601,38 @@ func TestOmittedClaims(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorizationDetails: authorization_details in a token request narrow the
+// token, the response names credential identifiers, and credential requests must use
+// them (§6.2, §8.2).
+func TestAuthorizationDetails(t *testing.T) {
+	ctx := context.Background()
+	f := newVCIFixture(t, nil)
+	o := f.offer(t, nil, "pid", "diploma")
+	form := tokenForm(o)
+	form.Set("authorization_details", `[{"type":"openid_credential","credential_configuration_id":"ldp"}]`)
+	_, err := f.issuer.Token(ctx, form)
+	wantOAuth(t, err, "invalid_authorization_details", ErrMalformed)
+	form.Set("authorization_details", `[{"type":"openid_credential","credential_configuration_id":"pid"}]`)
+	res, err := f.issuer.Token(ctx, form) // the refused request did not spend the code
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.AuthorizationDetails) != 1 || res.AuthorizationDetails[0].ConfigurationID != "pid" || res.AuthorizationDetails[0].CredentialIdentifiers[0] != "pid" {
+		t.Fatalf("authorization details %+v", res.AuthorizationDetails)
+	}
+	proof := func() string { return f.proofJWT(t, f.alice.signer, f.nonce(t), nil) }
+	_, err = f.issuer.Credential(ctx, res.AccessToken, credentialBody("pid", proof()))
+	wantOAuth(t, err, ErrCodeInvalidCredentialRequest, ErrMalformed)
+	_, err = f.issuer.Credential(ctx, res.AccessToken, []byte(`{"credential_identifier":"diploma","proofs":{"jwt":["`+proof()+`"]}}`))
+	wantOAuth(t, err, ErrCodeUnknownCredentialIdentifier, ErrNotFound)
+	if _, err := f.issuer.Credential(ctx, res.AccessToken, []byte(`{"credential_identifier":"pid","proofs":{"jwt":["`+proof()+`"]}}`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{`[]`, `[{"type":"x","credential_configuration_id":"pid"}]`, `[{"type":"openid_credential","credential_configuration_id":"pid"},{"type":"openid_credential","credential_configuration_id":"pid"}]`, `{}`} {
+		form := tokenForm(f.offer(t, nil))
+		form.Set("authorization_details", bad)
+		_, err := f.issuer.Token(ctx, form)
+		wantOAuth(t, err, "invalid_authorization_details", ErrMalformed)
+	}
+}

@@ -70,6 +70,7 @@ type PendingAuthorization struct {
 
 	codeChallenge string
 	issuerState   string
+	details       bool // asked with authorization_details
 }
 
 // validPKCE reports whether s is a PKCE code verifier or S256 challenge: 43 to 128
@@ -137,19 +138,11 @@ func (i *Issuer) Authorize(ctx context.Context, q url.Values) (*PendingAuthoriza
 	}
 	switch {
 	case q.Has("authorization_details"):
-		var details []struct {
-			Type            string `json:"type"`
-			ConfigurationID string `json:"credential_configuration_id"`
+		ids, err := parseAuthorizationDetails(q.Get("authorization_details"))
+		if err != nil {
+			return nil, err
 		}
-		if err := decodeStrict([]byte(q.Get("authorization_details")), &details); err != nil || len(details) == 0 {
-			return nil, oauthErr(http.StatusBadRequest, "invalid_authorization_details", fmt.Errorf("openid4vp: authorization_details: %w", ErrMalformed))
-		}
-		for _, d := range details {
-			if d.Type != "openid_credential" {
-				return nil, oauthErr(http.StatusBadRequest, "invalid_authorization_details", fmt.Errorf("openid4vp: authorization_details of type %q: %w", d.Type, ErrMalformed))
-			}
-			p.ConfigurationIDs = append(p.ConfigurationIDs, d.ConfigurationID)
-		}
+		p.ConfigurationIDs, p.details = ids, true
 	case q.Get("scope") != "":
 		for _, s := range strings.Fields(q.Get("scope")) {
 			for id, cfg := range i.o.Configurations {
@@ -219,7 +212,7 @@ func (i *Issuer) Approve(ctx context.Context, p *PendingAuthorization, offerID s
 	}
 	g := &Grant{CodeHash: HashSecret(code), Issuer: i.o.Identifier, OfferID: offerID, ConfigurationIDs: slices.Clone(p.ConfigurationIDs),
 		Kind: GrantKindAuthorizationCode, CodeChallenge: p.codeChallenge, ClientID: p.ClientID, RedirectURI: p.RedirectURI,
-		Expires: now.Add(authorizationCodeLifetime)}
+		Details: p.details, Expires: now.Add(authorizationCodeLifetime)}
 	if err := i.store.PutGrant(ctx, g); err != nil {
 		return "", err
 	}
@@ -265,7 +258,11 @@ func (i *Issuer) tokenAuthorizationCode(ctx context.Context, form url.Values) (*
 		}
 		return nil, oauthErr(http.StatusBadRequest, ErrCodeInvalidGrant, err)
 	}
-	return i.grantToken(ctx, g, now)
+	var details []string
+	if g.Details {
+		details = g.ConfigurationIDs
+	}
+	return i.grantToken(ctx, g, now, details)
 }
 
 // AuthorizationOptions say how a wallet asks for authorization.

@@ -434,6 +434,34 @@ type TokenResponse struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
+	// AuthorizationDetails answer the authorization_details of the request, if any.
+	AuthorizationDetails []AuthorizationDetail `json:"authorization_details,omitempty"`
+}
+
+// AuthorizationDetail is one authorization_details entry of type openid_credential
+// (OpenID4VCI 1.0 §5.1.1, §6.2). The Issuer names one credential identifier per
+// configuration: the configuration id itself (one credential dataset each).
+type AuthorizationDetail struct {
+	Type                  string   `json:"type"`
+	ConfigurationID       string   `json:"credential_configuration_id"`
+	CredentialIdentifiers []string `json:"credential_identifiers,omitempty"`
+}
+
+// parseAuthorizationDetails reads an authorization_details parameter of type
+// openid_credential entries and returns the configuration ids they name.
+func parseAuthorizationDetails(s string) ([]string, error) {
+	var details []AuthorizationDetail
+	if err := decodeStrict([]byte(s), &details); err != nil || len(details) == 0 || len(details) > maxOfferedConfigurations {
+		return nil, oauthErr(http.StatusBadRequest, "invalid_authorization_details", fmt.Errorf("openid4vp: authorization_details is not a short non-empty array: %w", ErrMalformed))
+	}
+	var ids []string
+	for _, d := range details {
+		if d.Type != "openid_credential" || d.ConfigurationID == "" || slices.Contains(ids, d.ConfigurationID) {
+			return nil, oauthErr(http.StatusBadRequest, "invalid_authorization_details", fmt.Errorf("openid4vp: authorization_details entry of type %q: %w", d.Type, ErrMalformed))
+		}
+		ids = append(ids, d.ConfigurationID)
+	}
+	return ids, nil
 }
 
 // Token handles a Token Request (its form parameters) of the Pre-Authorized Code Flow
@@ -462,14 +490,29 @@ func (i *Issuer) Token(ctx context.Context, form url.Values) (*TokenResponse, er
 	if hasTx {
 		txValue = tx[0]
 	}
+	var details []string
+	if form.Has("authorization_details") {
+		var err error
+		if details, err = parseAuthorizationDetails(form.Get("authorization_details")); err != nil {
+			return nil, err
+		}
+	}
 	now := i.clock()
 	g, err := i.store.UpdateGrant(ctx, HashSecret(code), func(g *Grant) (bool, error) {
 		if g.Issuer != i.o.Identifier || g.Kind != "" {
 			return false, fmt.Errorf("openid4vp: the code is another issuer's, or not a pre-authorized code: %w", ErrNotFound)
 		}
+		for _, id := range details {
+			if !slices.Contains(g.ConfigurationIDs, id) {
+				return false, oauthErr(http.StatusBadRequest, "invalid_authorization_details", fmt.Errorf("openid4vp: authorization_details name %q, which was not offered: %w", id, ErrMalformed))
+			}
+		}
 		return g.Redeem(txValue, hasTx, now)
 	})
 	if err != nil {
+		if _, ok := errors.AsType[*OAuthError](err); ok {
+			return nil, err
+		}
 		code := ErrCodeInvalidGrant
 		if errors.Is(err, ErrMalformed) {
 			code = ErrCodeInvalidRequest
@@ -478,20 +521,29 @@ func (i *Issuer) Token(ctx context.Context, form url.Values) (*TokenResponse, er
 		}
 		return nil, oauthErr(http.StatusBadRequest, code, err)
 	}
-	return i.grantToken(ctx, g, now)
+	return i.grantToken(ctx, g, now, details)
 }
 
-// grantToken makes an access token for what g grants.
-func (i *Issuer) grantToken(ctx context.Context, g *Grant, now time.Time) (*TokenResponse, error) {
+// grantToken makes an access token for what g grants. With authorization details
+// (the configuration ids they named), the token covers only those, and the response
+// names their credential identifiers, which credential requests must then use.
+func (i *Issuer) grantToken(ctx context.Context, g *Grant, now time.Time, details []string) (*TokenResponse, error) {
 	tok, err := random()
 	if err != nil {
 		return nil, err
 	}
 	at := &AccessToken{Hash: HashSecret(tok), Issuer: i.o.Identifier, OfferID: g.OfferID, ConfigurationIDs: g.ConfigurationIDs, Expires: now.Add(i.o.TokenLifetime)}
+	res := &TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(i.o.TokenLifetime / time.Second)}
+	if details != nil {
+		at.ConfigurationIDs, at.Identifiers = slices.Clone(details), true
+		for _, id := range details {
+			res.AuthorizationDetails = append(res.AuthorizationDetails, AuthorizationDetail{Type: "openid_credential", ConfigurationID: id, CredentialIdentifiers: []string{id}})
+		}
+	}
 	if err := i.store.PutToken(ctx, at); err != nil {
 		return nil, err
 	}
-	return &TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(i.o.TokenLifetime / time.Second)}, nil
+	return res, nil
 }
 
 // nonceKey names a c_nonce in the store, per issuer.
@@ -560,15 +612,27 @@ func (i *Issuer) Credential(ctx context.Context, accessToken string, body []byte
 	if err := decodeStrict(body, &req); err != nil {
 		return nil, oauthErr(http.StatusBadRequest, ErrCodeInvalidCredentialRequest, err)
 	}
+	var cid string
 	switch {
-	case req.Identifier != nil && req.ConfigurationID == nil:
-		return nil, oauthErr(http.StatusBadRequest, ErrCodeUnknownCredentialIdentifier, fmt.Errorf("openid4vp: this issuer hands out no credential identifiers: %w", ErrNotFound))
-	case (req.Identifier == nil) == (req.ConfigurationID == nil):
-		return nil, oauthErr(http.StatusBadRequest, ErrCodeInvalidCredentialRequest, fmt.Errorf("openid4vp: exactly one of credential_configuration_id and credential_identifier: %w", ErrMalformed))
+	case req.Identifier != nil && req.ConfigurationID != nil:
+		return nil, oauthErr(http.StatusBadRequest, ErrCodeInvalidCredentialRequest, fmt.Errorf("openid4vp: both credential_configuration_id and credential_identifier: %w", ErrMalformed))
 	case len(req.ResponseEncryption) > 0:
 		return nil, oauthErr(http.StatusBadRequest, ErrCodeInvalidEncryptionParameters, fmt.Errorf("openid4vp: credential response encryption is not supported: %w", ErrMalformed))
+	case at.Identifiers:
+		// §8.2: after a token response with credential identifiers, only they are used.
+		if req.Identifier == nil {
+			return nil, oauthErr(http.StatusBadRequest, ErrCodeInvalidCredentialRequest, fmt.Errorf("openid4vp: the token named credential identifiers; credential_identifier is required: %w", ErrMalformed))
+		}
+		if cid = *req.Identifier; !slices.Contains(at.ConfigurationIDs, cid) {
+			return nil, oauthErr(http.StatusBadRequest, ErrCodeUnknownCredentialIdentifier, fmt.Errorf("openid4vp: unknown credential identifier: %w", ErrNotFound))
+		}
+	case req.Identifier != nil:
+		return nil, oauthErr(http.StatusBadRequest, ErrCodeUnknownCredentialIdentifier, fmt.Errorf("openid4vp: the token named no credential identifiers: %w", ErrNotFound))
+	case req.ConfigurationID == nil:
+		return nil, oauthErr(http.StatusBadRequest, ErrCodeInvalidCredentialRequest, fmt.Errorf("openid4vp: no credential_configuration_id: %w", ErrMalformed))
+	default:
+		cid = *req.ConfigurationID
 	}
-	cid := *req.ConfigurationID
 	cfg, ok := i.o.Configurations[cid]
 	if !ok || !slices.Contains(at.ConfigurationIDs, cid) {
 		return nil, oauthErr(http.StatusBadRequest, ErrCodeUnknownCredentialConfiguration, fmt.Errorf("openid4vp: configuration %q is not granted: %w", cid, ErrNotFound))

@@ -38,6 +38,9 @@ type Grant struct {
 	CodeChallenge string `json:"code_challenge,omitempty"`
 	ClientID      string `json:"client_id,omitempty"`
 	RedirectURI   string `json:"redirect_uri,omitempty"`
+	// Details is set when the authorization request of an authorization code used
+	// authorization_details: its token response must answer them.
+	Details bool `json:"details,omitempty"`
 }
 
 // Kinds of Grant.
@@ -54,6 +57,9 @@ type AccessToken struct {
 	OfferID          string    `json:"offer_id"`
 	ConfigurationIDs []string  `json:"configuration_ids"`
 	Expires          time.Time `json:"expires"`
+	// Identifiers is set when the token response named credential identifiers:
+	// credential requests must then use credential_identifier.
+	Identifiers bool `json:"identifiers,omitempty"`
 }
 
 // HashSecret is how stores name codes and tokens: the base64url SHA-256 of the value,

@@ -268,20 +268,20 @@ func checkConfiguration(c *Configuration, id, alg string) error {
 }
 
 // redeem finds the token endpoint and exchanges the pre-authorized code.
-func (w *IssuanceWallet) redeem(ctx context.Context, offer *CredentialOffer, md *IssuerMetadata, o ReceiveOptions) (string, error) {
+func (w *IssuanceWallet) redeem(ctx context.Context, offer *CredentialOffer, md *IssuerMetadata, o ReceiveOptions) (*grantedToken, error) {
 	g := offer.Grants.PreAuthorizedCode
 	as, err := w.authorizationServer(ctx, md, g.AuthorizationServer)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	form := url.Values{"grant_type": {GrantPreAuthorizedCode}, "pre-authorized_code": {g.Code}}
 	if g.TxCode != nil {
 		if o.TxCode == nil {
-			return "", fmt.Errorf("openid4vp: the offer needs a transaction code and ReceiveOptions.TxCode is nil: %w", ErrInvalidOptions)
+			return nil, fmt.Errorf("openid4vp: the offer needs a transaction code and ReceiveOptions.TxCode is nil: %w", ErrInvalidOptions)
 		}
 		code, err := o.TxCode(ctx, g.TxCode)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		form.Set("tx_code", code)
 	}
@@ -321,26 +321,46 @@ func (w *IssuanceWallet) authorizationServer(ctx context.Context, md *IssuerMeta
 	return &asMeta, nil
 }
 
+// grantedToken is an access token, with the credential identifiers its response named
+// by configuration id (none unless authorization_details were used).
+type grantedToken struct {
+	access      string
+	identifiers map[string]string
+}
+
 // tokenRequest posts a token request and returns the Bearer access token.
-func (w *IssuanceWallet) tokenRequest(ctx context.Context, endpoint string, form url.Values) (string, error) {
+func (w *IssuanceWallet) tokenRequest(ctx context.Context, endpoint string, form url.Values) (*grantedToken, error) {
 	body, err := w.post(ctx, endpoint, "application/x-www-form-urlencoded", []byte(form.Encode()), "")
 	if err != nil {
-		return "", fmt.Errorf("openid4vp: token request: %w", err)
+		return nil, fmt.Errorf("openid4vp: token request: %w", err)
 	}
 	var tr TokenResponse
 	if err := decodeStrict(body, &tr); err != nil {
-		return "", fmt.Errorf("openid4vp: token response: %w", err)
+		return nil, fmt.Errorf("openid4vp: token response: %w", err)
 	}
 	if tr.AccessToken == "" || !strings.EqualFold(tr.TokenType, "Bearer") {
-		return "", fmt.Errorf("openid4vp: token response without a Bearer access token: %w", ErrMalformed)
+		return nil, fmt.Errorf("openid4vp: token response without a Bearer access token: %w", ErrMalformed)
 	}
-	return tr.AccessToken, nil
+	t := &grantedToken{access: tr.AccessToken}
+	for _, d := range tr.AuthorizationDetails {
+		if d.Type != "openid_credential" || len(d.CredentialIdentifiers) == 0 {
+			continue
+		}
+		if t.identifiers == nil {
+			t.identifiers = map[string]string{}
+		}
+		t.identifiers[d.ConfigurationID] = d.CredentialIdentifiers[0]
+	}
+	return t, nil
 }
 
 // receiveAll receives one credential of each configuration of ids with token.
-func (w *IssuanceWallet) receiveAll(ctx context.Context, md *IssuerMetadata, token string, ids []string, holderDID string, o ReceiveOptions) ([]*Received, error) {
+func (w *IssuanceWallet) receiveAll(ctx context.Context, md *IssuerMetadata, token *grantedToken, ids []string, holderDID string, o ReceiveOptions) ([]*Received, error) {
 	var out []*Received
 	for _, id := range ids {
+		if token.identifiers != nil && token.identifiers[id] == "" {
+			return nil, fmt.Errorf("openid4vp: the token response grants no credential of configuration %q: %w", id, ErrRejected)
+		}
 		r, err := w.receiveOne(ctx, md, token, id, holderDID, o)
 		if err != nil {
 			return nil, err
@@ -351,7 +371,7 @@ func (w *IssuanceWallet) receiveAll(ctx context.Context, md *IssuerMetadata, tok
 }
 
 // receiveOne requests, verifies and checks one credential.
-func (w *IssuanceWallet) receiveOne(ctx context.Context, md *IssuerMetadata, token, id, holderDID string, o ReceiveOptions) (*Received, error) {
+func (w *IssuanceWallet) receiveOne(ctx context.Context, md *IssuerMetadata, token *grantedToken, id, holderDID string, o ReceiveOptions) (*Received, error) {
 	var body []byte
 	var err error
 	for attempt := 0; ; attempt++ {
@@ -365,11 +385,16 @@ func (w *IssuanceWallet) receiveOne(ctx context.Context, md *IssuerMetadata, tok
 		if err != nil {
 			return nil, err
 		}
-		req, err := json.Marshal(map[string]any{"credential_configuration_id": id, "proofs": map[string][]string{ProofTypeJWT: {string(proof)}}})
+		r := map[string]any{"credential_configuration_id": id, "proofs": map[string][]string{ProofTypeJWT: {string(proof)}}}
+		if idf := token.identifiers[id]; idf != "" {
+			delete(r, "credential_configuration_id")
+			r["credential_identifier"] = idf
+		}
+		req, err := json.Marshal(r)
 		if err != nil {
 			return nil, err
 		}
-		body, err = w.post(ctx, md.CredentialEndpoint, "application/json", req, token)
+		body, err = w.post(ctx, md.CredentialEndpoint, "application/json", req, token.access)
 		if oe, ok := errors.AsType[*OAuthError](err); ok && oe.Code == ErrCodeInvalidNonce && attempt == 0 && md.NonceEndpoint != "" {
 			continue // the nonce went stale between the two requests: one more, with a new one
 		}
