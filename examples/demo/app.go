@@ -192,7 +192,14 @@ func (a *app) deliver(ctx context.Context, resp *openid4vp.Response) error {
 func (a *app) noteAnswered(clientID, state string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.answered[clientID] = append(a.answered[clientID], state)
+	states := append(a.answered[clientID], state)
+	if len(states) > 1024 {
+		for _, st := range states[:len(states)-1024] {
+			delete(a.forgotten, st)
+		}
+		states = states[len(states)-1024:]
+	}
+	a.answered[clientID] = states
 }
 
 // ServeHTTP routes the browser's requests.
