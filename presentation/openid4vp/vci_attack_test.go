@@ -636,3 +636,30 @@ func TestAuthorizationDetails(t *testing.T) {
 		wantOAuth(t, err, "invalid_authorization_details", ErrMalformed)
 	}
 }
+
+// flakyNonces refuses the first c_nonce it is asked to spend, as if it had gone stale.
+type flakyNonces struct {
+	*MemoryIssuanceStore
+	mu      sync.Mutex
+	refused bool
+}
+
+func (s *flakyNonces) UseNonce(ctx context.Context, key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.refused {
+		s.refused = true
+		return ErrNotFound
+	}
+	return s.MemoryIssuanceStore.UseNonce(ctx, key)
+}
+
+// TestWalletRetriesInvalidNonce: after invalid_nonce the wallet fetches a new c_nonce
+// and tries once more (§8.3.1.2).
+func TestWalletRetriesInvalidNonce(t *testing.T) {
+	f := newVCIFixture(t, func(o *IssuerOptions) { o.Store = &flakyNonces{MemoryIssuanceStore: NewMemoryIssuanceStore(0, clock)} })
+	o := f.offer(t, nil).Offer
+	if _, err := f.wallet.Receive(context.Background(), &o, ReceiveOptions{Holder: f.alice.signer}); err != nil {
+		t.Fatal(err)
+	}
+}
