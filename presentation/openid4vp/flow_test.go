@@ -550,3 +550,66 @@ func TestNewVerifierOptions(t *testing.T) {
 		t.Error("an invalid DCQL query became a request")
 	}
 }
+
+// TestPlanAndDecline: a wallet shows the plan first, then declines; the verifier's
+// Result reports the refusal, and the request cannot be answered afterwards.
+func TestPlanAndDecline(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	roots, signer, x5c := testCA(t, "verifier.example")
+	v := x509Verifier(t, f, signer, x5c, VerifierOptions{})
+	w, err := NewWallet(WalletOptions{Roots: roots, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := v.NewRequest(ctx, []byte(ageQuery))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := w.ParseRequest(ctx, req.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := w.Plan(ctx, in, f.held)
+	if err != nil || len(plan) != 1 || fmt.Sprint(plan[0].Claims) != "[[age_equal_or_over 18]]" {
+		t.Fatalf("plan %+v, %v", plan, err)
+	}
+	var shares []Share
+	resp, err := w.Respond(ctx, in, f.holder, f.held, approve(&shares))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(shares) != fmt.Sprint(plan) {
+		t.Fatalf("Respond shared %+v, the plan said %+v", shares, plan)
+	}
+	_ = resp
+	// A second request, declined.
+	req2, _ := v.NewRequest(ctx, []byte(ageQuery))
+	in2, err := w.ParseRequest(ctx, req2.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	no, err := w.Decline(ctx, in2, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.HandleResponse(ctx, no.Body); err != nil {
+		t.Fatalf("error response: %v", err)
+	}
+	if _, err := v.Result(ctx, req2.State); !errors.Is(err, ErrConsentDenied) {
+		t.Fatalf("Result after a refusal: %v, want ErrConsentDenied", err)
+	}
+	yes, err := w.Respond(ctx, in2, f.holder, f.held, approve(&shares))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.HandleResponse(ctx, yes.Body); !errors.Is(err, ErrReplay) {
+		t.Fatalf("answer after a refusal: %v, want ErrReplay", err)
+	}
+	if _, err := w.Decline(ctx, in2, "bad code"); !errors.Is(err, ErrInvalidOptions) {
+		t.Fatalf("bad error code: %v", err)
+	}
+	if _, err := w.Plan(ctx, nil, f.held); !errors.Is(err, ErrInvalidOptions) {
+		t.Fatalf("Plan without a request: %v", err)
+	}
+}

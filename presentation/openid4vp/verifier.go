@@ -86,6 +86,9 @@ type Verifier struct {
 // query id, the credentials presented, with only their verified and disclosed claims.
 type Result struct {
 	Credentials map[string][]Disclosed `json:"credentials"`
+	// Error is the error code of an error response (such as access_denied); then
+	// Credentials is empty and Verifier.Result returns an error.
+	Error string `json:"error,omitempty"`
 }
 
 // Disclosed is one verified credential of a response.
@@ -378,15 +381,23 @@ func (v *Verifier) HandleResponse(ctx context.Context, body []byte) (string, err
 		if s, err = v.sessions.Get(ctx, state); err != nil {
 			return state, err
 		}
+		if e := form.Get("error"); e != "" && vpToken == "" {
+			// An error response (§8.5), which a wallet may send unencrypted: it ends the
+			// request, and Result reports it.
+			if s.Done {
+				return state, fmt.Errorf("openid4vp: request %s already answered: %w", state, ErrReplay)
+			}
+			if !urlSafe(e) || len(e) > 64 {
+				return state, fmt.Errorf("openid4vp: malformed error code: %w", ErrMalformed)
+			}
+			return state, v.sessions.Complete(ctx, state, &Result{Error: e})
+		}
 		if v.o.ResponseMode == ResponseModeDirectPostJWT {
 			return state, fmt.Errorf("openid4vp: unencrypted response where direct_post.jwt was asked for: %w", ErrMalformed)
 		}
 	}
 	if s.Done {
 		return state, fmt.Errorf("openid4vp: request %s already answered: %w", state, ErrReplay)
-	}
-	if e := form.Get("error"); e != "" && vpToken == "" {
-		return state, fmt.Errorf("openid4vp: the wallet answered with error %q: %w", e, ErrNoMatch)
 	}
 	res, err := v.validate(ctx, s, []byte(vpToken))
 	if err != nil {
@@ -542,7 +553,8 @@ func dcqlFormat(f vc.Format) string {
 }
 
 // Result returns the outcome of the request state: what was learned, ErrPending while
-// no valid response has arrived, or ErrNotFound for an unknown or expired request.
+// no valid response has arrived, ErrConsentDenied or ErrNoMatch when the wallet answered
+// with an error, or ErrNotFound for an unknown or expired request.
 func (v *Verifier) Result(ctx context.Context, state string) (*Result, error) {
 	s, err := v.sessions.Get(ctx, state)
 	if err != nil {
@@ -551,5 +563,11 @@ func (v *Verifier) Result(ctx context.Context, state string) (*Result, error) {
 	if !s.Done || s.Result == nil {
 		return nil, fmt.Errorf("openid4vp: request %s: %w", state, ErrPending)
 	}
-	return s.Result, nil
+	switch s.Result.Error {
+	case "":
+		return s.Result, nil
+	case "access_denied":
+		return nil, fmt.Errorf("openid4vp: request %s: the user declined: %w", state, ErrConsentDenied)
+	}
+	return nil, fmt.Errorf("openid4vp: request %s: the wallet answered %q: %w", state, s.Result.Error, ErrNoMatch)
 }

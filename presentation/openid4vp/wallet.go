@@ -294,16 +294,20 @@ type Response struct {
 	Shares []Share
 }
 
-// Respond answers req with the holder's credentials held (handle -> credential as
-// issued): it evaluates the DCQL query, asks consent with exactly what would be shared
-// (ErrConsentDenied if refused, ErrNoMatch if the wallet cannot satisfy the query),
-// builds the vp_token with minimal disclosure bound to the request's nonce and client
-// identifier, encrypts it for direct_post.jwt, and posts it when the Wallet has an
-// HTTPClient.
-func (w *Wallet) Respond(ctx context.Context, req *IncomingRequest, h *presentation.Holder, held map[string][]byte, consent ConsentFunc) (*Response, error) {
-	if req == nil || h == nil || consent == nil {
-		return nil, fmt.Errorf("openid4vp: Respond needs a request, a holder and a consent function: %w", ErrInvalidOptions)
+// Plan returns what Respond would share for req from held, without asking, signing or
+// sending anything: a wallet that asks its user in a separate step (a web page) shows
+// this, then calls Respond with a ConsentFunc that agrees to exactly these shares. It is
+// ErrNoMatch when nothing satisfies the request.
+func (w *Wallet) Plan(_ context.Context, req *IncomingRequest, held map[string][]byte) ([]Share, error) {
+	if req == nil {
+		return nil, fmt.Errorf("openid4vp: Plan needs a request: %w", ErrInvalidOptions)
 	}
+	shares, _, err := w.plan(req, held)
+	return shares, err
+}
+
+// plan evaluates the request's DCQL query against held.
+func (w *Wallet) plan(req *IncomingRequest, held map[string][]byte) ([]Share, map[string][]dcql.Presentation, error) {
 	creds := make([]dcql.Credential, 0, len(held))
 	ids := make([]string, 0, len(held))
 	for id := range held {
@@ -321,11 +325,11 @@ func (w *Wallet) Respond(ctx context.Context, req *IncomingRequest, h *presentat
 	}
 	res, err := dcql.Evaluate(req.Query, creds)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	chosen := res.Response()
 	if len(chosen) == 0 {
-		return nil, fmt.Errorf("openid4vp: no credential satisfies the request: %w", ErrNoMatch)
+		return nil, nil, fmt.Errorf("openid4vp: no credential satisfies the request: %w", ErrNoMatch)
 	}
 	var shares []Share
 	qids := make([]string, 0, len(chosen))
@@ -339,6 +343,50 @@ func (w *Wallet) Respond(ctx context.Context, req *IncomingRequest, h *presentat
 			shares = append(shares, Share{QueryID: qid, CredentialID: p.CredentialID, Format: f, Claims: p.Disclose,
 				Whole: f != presentation.DCQLFormatSDJWTVC && f != presentation.DCQLFormatVCSDJWT})
 		}
+	}
+	return shares, chosen, nil
+}
+
+// Decline answers req with an error response (OpenID4VP 1.0 §8.5): code is
+// "access_denied" (the user said no; the default when empty) or another OAuth error
+// code. It is sent unencrypted, as the specification allows for errors, and posted
+// when the Wallet has an HTTPClient; the verifier's Result then reports the refusal.
+func (w *Wallet) Decline(ctx context.Context, req *IncomingRequest, code string) (*Response, error) {
+	if req == nil {
+		return nil, fmt.Errorf("openid4vp: Decline needs a request: %w", ErrInvalidOptions)
+	}
+	if code == "" {
+		code = "access_denied"
+	}
+	if !urlSafe(code) {
+		return nil, fmt.Errorf("openid4vp: error code %q: %w", code, ErrInvalidOptions)
+	}
+	form := url.Values{"error": {code}}
+	if req.State != "" {
+		form.Set("state", req.State)
+	}
+	out := &Response{URI: req.ResponseURI, Body: []byte(form.Encode())}
+	if w.guard != nil {
+		if err := w.post(ctx, out); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// Respond answers req with the holder's credentials held (handle -> credential as
+// issued): it evaluates the DCQL query, asks consent with exactly what would be shared
+// (ErrConsentDenied if refused, ErrNoMatch if the wallet cannot satisfy the query),
+// builds the vp_token with minimal disclosure bound to the request's nonce and client
+// identifier, encrypts it for direct_post.jwt, and posts it when the Wallet has an
+// HTTPClient.
+func (w *Wallet) Respond(ctx context.Context, req *IncomingRequest, h *presentation.Holder, held map[string][]byte, consent ConsentFunc) (*Response, error) {
+	if req == nil || h == nil || consent == nil {
+		return nil, fmt.Errorf("openid4vp: Respond needs a request, a holder and a consent function: %w", ErrInvalidOptions)
+	}
+	shares, chosen, err := w.plan(req, held)
+	if err != nil {
+		return nil, err
 	}
 	ok, err := consent(ctx, req.Verifier, shares)
 	if err != nil {
