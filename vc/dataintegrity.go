@@ -230,7 +230,11 @@ func (v *Verifier) verifyPresentationDI(ctx context.Context, data []byte, want E
 	}
 	holder := pres.Holder.ID
 	if holder == "" {
-		return nil, vErr(ReasonHolder, "/holder", fmt.Errorf("vc: the presentation names no holder: %w", ErrHolderBinding))
+		// A presentation that names no holder is its signer's: the DID of its proof's
+		// verification method, which every proof must then share.
+		if holder, err = signerDID(pres); err != nil {
+			return nil, vErr(ReasonHolder, "/holder", err)
+		}
 	}
 	res, err := dataintegrity.Verify(ctx, data, v.diOptions(holder, dataintegrity.PurposeAuthentication, want))
 	if err != nil {
@@ -240,17 +244,9 @@ func (v *Verifier) verifyPresentationDI(ctx context.Context, data []byte, want E
 		return nil, vErr(reasonOfDI(err), "/proof", err)
 	}
 	holderKey := res.Proofs[0].Key
-	creds := make([]*Verified, 0, len(pres.VerifiableCredential))
-	for i, raw := range pres.VerifiableCredential {
-		path := fmt.Sprintf("/verifiableCredential/%d", i)
-		c, err := v.verifyEmbedded(ctx, raw)
-		if err != nil {
-			return nil, vErr(ReasonMalformed, path, err)
-		}
-		if !v.skipBinding && !c.boundTo(holder, holderKey) {
-			return nil, vErr(ReasonHolder, path, fmt.Errorf("vc: holder %s is neither a subject of the credential nor its cnf key: %w", holder, ErrHolderBinding))
-		}
-		creds = append(creds, c)
+	creds, err := v.verifyHeld(ctx, pres, holder, holderKey)
+	if err != nil {
+		return nil, err
 	}
 	if err := v.replay.Use(ctx, "di\x00"+want.Domain+"\x00"+want.Challenge, v.clock().Add(v.maxAge+2*v.skew)); err != nil {
 		return nil, vErr(ReasonPresentation, "/proof/challenge", err)
@@ -258,6 +254,24 @@ func (v *Verifier) verifyPresentationDI(ctx context.Context, data []byte, want E
 	first := res.Proofs[0]
 	return &VerifiedPresentation{format: FormatDataIntegrity, holder: holder, holderKey: holderKey, credentials: creds,
 		proof: ProofInfo{KeyID: first.VerificationMethod, Algorithm: suiteName(first), Created: timePtr(first.Created)}}, nil
+}
+
+// signerDID returns the DID of the verification method of a presentation's first proof.
+func signerDID(p *Presentation) (string, error) {
+	if len(p.Proof) == 0 {
+		return "", fmt.Errorf("vc: the presentation names no holder and has no proof: %w", ErrMissingProof)
+	}
+	var proof struct {
+		VerificationMethod string `json:"verificationMethod"`
+	}
+	if err := json.Unmarshal(p.Proof[0], &proof); err != nil {
+		return "", fmt.Errorf("vc: presentation proof: %v: %w", err, ErrMalformed)
+	}
+	u, err := did.ParseURL(proof.VerificationMethod)
+	if err != nil {
+		return "", fmt.Errorf("vc: the presentation names no holder and its proof no DID verification method: %w", ErrHolderBinding)
+	}
+	return u.DID.String(), nil
 }
 
 func isMismatch(err error) bool { return errors.Is(err, ErrIssuerMismatch) }

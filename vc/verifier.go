@@ -623,8 +623,8 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, data []byte, want Exp
 	}, nil
 }
 
-// verifyHeld verifies each credential of a JWT-secured presentation (vp+jwt,
-// vp+sd-jwt) and its binding to the holder.
+// verifyHeld verifies each credential of a presentation (vp+jwt, vp+sd-jwt, Data
+// Integrity) and its binding to the holder.
 func (v *Verifier) verifyHeld(ctx context.Context, pres *Presentation, holder string, holderKey crypto.PublicKey) ([]*Verified, error) {
 	creds := make([]*Verified, 0, len(pres.VerifiableCredential))
 	for i, raw := range pres.VerifiableCredential {
