@@ -23,6 +23,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/credence-dev/credence/did/key"
+	"github.com/credence-dev/credence/internal/vectors"
 	"github.com/credence-dev/credence/keys"
 	"github.com/credence-dev/credence/presentation"
 	"github.com/credence-dev/credence/vc"
@@ -731,6 +732,30 @@ func TestInteropDI(t *testing.T) {
 			}
 			items = append(items, item{Name: "vc/jsonld " + name, Document: doc})
 			ours["vc/jsonld "+name] = want
+		}
+		// Presentations with an inline context take vc/jsonld's general path (json-gold,
+		// with the graph containers it loses restored): the same presentations, and the
+		// VC Data Model 2.0 suite's presentation-context-combo2-ok.
+		general := map[string][]byte{"w3c-vcdm2 presentation-context-combo2-ok": vectors.Read(t, "w3c-vcdm2", "input/presentation-context-combo2-ok.json")}
+		for _, name := range []string{"presentation-one", "presentation-two"} {
+			doc, err := os.ReadFile(filepath.Join("jsonld", "testdata", name+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			general["vc/jsonld "+name+", inline context"] = bytes.Replace(doc, []byte(`"https://www.w3.org/ns/credentials/examples/v2"`),
+				[]byte(`"https://www.w3.org/ns/credentials/examples/v2", {"extra": "https://e.example/extra"}`), 1)
+		}
+		for name, doc := range general {
+			quads, err := jsonld.ToRDF(ctx, doc, jsonld.DefaultContexts(), jsonld.Options{AllowInlineContexts: true})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			cz, err := jsonld.Canonicalize(ctx, quads, jsonld.CanonOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			items = append(items, item{Name: name, Document: doc})
+			ours[name] = cz.NQuads()
 		}
 		var res struct {
 			Results []struct {

@@ -24,8 +24,8 @@ import (
 // where json-gold departs from JSON-LD 1.1: it reads a term's container mapping from the
 // term's scoped context instead of the active context, and so loses the graph container of
 // verifiableCredential (whose scoped context is null). The compiled path follows the
-// specification there, and the general path refuses such documents (see
-// scopedContainerIssue).
+// specification there, and the general path corrects json-gold's output (see
+// lostGraphContainers).
 //
 // Each context is processed once per registry: the active context that results from
 // applying a registered document or a scoped context to an active context is kept, so

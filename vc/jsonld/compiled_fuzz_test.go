@@ -7,9 +7,8 @@ import (
 
 // FuzzCompiledMatchesGeneral mutates credentials and checks that the compiled path and the
 // general path agree on the result: the same expanded document, quads and canonical form,
-// or the compiled path gives up. Where the general path refuses a term whose graph
-// container json-gold loses (verifiableCredential), the compiled path must agree with
-// json-gold's expansion corrected there (see checkSamePaths). Besides the bytes of doc, which the fuzzer mutates, the
+// or the compiled path gives up. Both follow JSON-LD 1.1 where json-gold alone would not
+// (the graph container of verifiableCredential, see lostGraphContainers). Besides the bytes of doc, which the fuzzer mutates, the
 // member key with the JSON value is set in the at-th object of the document (counting in
 // document order), so that mutations stay JSON and reach the JSON-LD processing. Seeds are
 // in testdata/fuzz/FuzzCompiledMatchesGeneral.

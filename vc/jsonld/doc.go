@@ -53,11 +53,11 @@
 // mapping from the term's scoped context, and so loses the @graph container of
 // verifiableCredential in the VC Data Model 2.0 context, whose scoped context is null. The
 // compiled path puts each credential of a presentation in a named graph of its own, as
-// JSON-LD 1.1 and the other Data Integrity implementations do; the general path refuses a
-// document with such a term (errs.ErrUnsupportedFormat) rather than sign or verify the
-// wrong dataset. Tests compare the two paths, expanded document, quads and canonical form,
-// on every JSON-LD document of the W3C vectors and under fuzzing (json-gold's expansion
-// corrected at those terms where the general path refuses).
+// JSON-LD 1.1 and the other Data Integrity implementations do, and the general path
+// restores the containers json-gold loses, or, where it cannot tell exactly which values
+// they apply to, refuses the document (errs.ErrUnsupportedFormat) rather than sign or
+// verify the wrong dataset. Tests compare the two paths, expanded document, quads and
+// canonical form, on every JSON-LD document of the W3C vectors and under fuzzing.
 //
 // Expansion runs in safe mode and then fails on anything JSON-LD would drop: a property
 // or type that no context defines, a member with an empty name, a relative IRI, an inline

@@ -107,8 +107,8 @@ func (e *TermError) Unwrap() error { return e.Err }
 // context other than RequireFirst, a protected term redefined, a term no context defines),
 // errs.ErrMalformed (JSON or JSON-LD syntax, IRIs and values RDF cannot carry),
 // errs.ErrUnsupportedFormat (a document that only the general path can expand and that uses
-// a term with both a container and a scoped context, such as a presentation with an inline
-// context: the general path would lose the container, see scopedContainerIssue),
+// a term with both a container and a scoped context in a way that path cannot expand
+// exactly, see lostGraphContainers),
 // errs.ErrTooLarge (a limit above), errs.ErrTooDeep, errs.ErrInvalidOptions (nil c, a
 // negative limit, a RequireFirst that is not registered) or ctx.Err().
 //
@@ -366,7 +366,12 @@ const undefinedVocab = "urn:x-credence:undefined-term:"
 // expandChecked runs the JSON-LD processor on a document that passed decodeDocument and
 // checks the result.
 func expandChecked(ctx context.Context, doc map[string]any, c *Contexts, hook loaderHook) ([]any, error) {
-	out, err := runExpand(ctx, doc, c, nil, hook)
+	lost, lostErr := lostGraphContainers(doc, c)
+	var ptrs *nodePointers
+	if lost != nil {
+		ptrs = newNodePointers()
+	}
+	out, err := runExpand(ctx, doc, c, ptrs, false, hook)
 	if errors.Is(err, errDroppedProperty) {
 		// Safe mode stopped at a dropped property without saying which one.
 		return nil, locateIssue(ctx, doc, c, hook, &TermError{Reason: "property not defined by any context", Err: errs.ErrUnknownContext})
@@ -381,156 +386,34 @@ func expandChecked(ctx context.Context, doc map[string]any, c *Contexts, hook lo
 	if is := k.nodes(out); is != nil {
 		return nil, locateIssue(ctx, doc, c, hook, is.termError())
 	}
-	if te := scopedContainerIssue(doc, c); te != nil {
-		return nil, te
+	if lostErr != nil {
+		return nil, lostErr
+	}
+	if lost != nil {
+		if te := lost.restore(out, ptrs, doc); te != nil {
+			return nil, te
+		}
 	}
 	return out, nil
 }
 
-// scopedContainerIssue refuses, on the general path, a document that uses a term whose
-// definition has both a container mapping (other than @set) and a scoped context, such as
-// verifiableCredential in the VC Data Model 2.0 context (a @graph container with a null
-// scoped context). json-gold reads the container mapping of such a term from the scoped
-// context rather than from the active context (JSON-LD 1.1 API §5.1.2, step 13.5), so it
-// loses the container: an embedded credential would land in the presentation's default
-// graph instead of a graph of its own, and a proof over it would not be the proof every
-// other implementation makes. The compiled path expands these terms as the specification
-// says; here, where that cannot be corrected after the fact, the document is refused with
-// a [*TermError] wrapping errs.ErrUnsupportedFormat. Every key named like such a term, in
-// any context the document uses, is refused, whether or not that definition is in scope
-// where the key is: the check errs on the side of refusal.
-func scopedContainerIssue(doc map[string]any, c *Contexts) *TermError {
-	s := containerScan{reg: c, names: map[string]bool{}, seen: map[string]bool{}}
-	s.contexts(doc)
-	if len(s.names) == 0 {
-		return nil
-	}
-	if ptr, key, ok := s.use(doc, nil); ok {
-		return &TermError{Pointer: ptr, Term: key, Reason: "term with a container and a scoped context, which the general expansion path cannot expand exactly", Err: errs.ErrUnsupportedFormat}
-	}
-	return nil
-}
-
-// containerScan collects the names of terms defined with a container and a scoped
-// context in the contexts of a document (see scopedContainerIssue).
-type containerScan struct {
-	reg   *Contexts
-	names map[string]bool
-	seen  map[string]bool // registered documents scanned
-}
-
-// contexts scans the @context members of the document tree v.
-func (s *containerScan) contexts(v any) {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, e := range v {
-			if k == "@context" {
-				s.context(e)
-			} else {
-				s.contexts(e)
-			}
-		}
-	case []any:
-		for _, e := range v {
-			s.contexts(e)
-		}
-	}
-}
-
-// context scans a context value: a URL of a registered document, a context object, or an
-// array of those. Scoped contexts and imports are followed.
-func (s *containerScan) context(v any) {
-	switch v := v.(type) {
-	case string:
-		if s.seen[v] {
-			return
-		}
-		s.seen[v] = true
-		if d, ok := s.reg.lookup(v); ok {
-			s.context(d.value["@context"])
-		}
-	case []any:
-		for _, e := range v {
-			s.context(e)
-		}
-	case map[string]any:
-		if imp, ok := v["@import"]; ok {
-			s.context(imp)
-		}
-		for term, def := range v {
-			d, isMap := def.(map[string]any)
-			if !isMap || strings.HasPrefix(term, "@") {
-				continue
-			}
-			scoped, hasScoped := d["@context"]
-			if !hasScoped {
-				continue
-			}
-			if containerOtherThanSet(d["@container"]) {
-				s.names[term] = true
-			}
-			s.context(scoped)
-		}
-	}
-}
-
-// containerOtherThanSet reports whether a @container value names anything but @set.
-func containerOtherThanSet(v any) bool {
-	switch v := v.(type) {
-	case string:
-		return v != "@set"
-	case []any:
-		for _, e := range v {
-			if containerOtherThanSet(e) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// use returns the JSON Pointer and name of the first member of v, in member order, named
-// like one of the terms found, outside @context values.
-func (s *containerScan) use(v any, path []string) (string, string, bool) {
-	switch v := v.(type) {
-	case map[string]any:
-		for _, k := range sortedKeys(v) {
-			if k == "@context" {
-				continue
-			}
-			p := append(path, k)
-			if s.names[k] {
-				return jsonPointer(p), k, true
-			}
-			if ptr, key, ok := s.use(v[k], p); ok {
-				return ptr, key, true
-			}
-		}
-	case []any:
-		for i, e := range v {
-			if ptr, key, ok := s.use(e, append(path, strconv.Itoa(i))); ok {
-				return ptr, key, true
-			}
-		}
-	}
-	return "", "", false
-}
-
-// runExpand calls the processor. diag, if not nil, asks for the diagnostic expansion: no
-// safe mode, undefined terms mapped under undefinedVocab, node objects recorded.
-func runExpand(ctx context.Context, doc map[string]any, c *Contexts, diag *nodePointers, hook loaderHook) ([]any, error) {
+// runExpand calls the processor. ptrs, if not nil, records the node objects. diag asks for
+// the diagnostic expansion: no safe mode, undefined terms mapped under undefinedVocab.
+func runExpand(ctx context.Context, doc map[string]any, c *Contexts, ptrs *nodePointers, diag bool, hook loaderHook) ([]any, error) {
 	l := newRegistryLoader(ctx, c)
 	o := &ld.JsonLdOptions{
 		ProcessingMode: ld.JsonLd_1_1,
 		DocumentLoader: l,
-		SafeMode:       diag == nil,
+		SafeMode:       !diag,
 	}
 	if hook != nil {
 		o.DocumentLoader = hook(l)
 	}
-	if diag != nil {
+	if diag {
 		o.ExpandContext = map[string]any{"@vocab": undefinedVocab}
-		o.ExpandedElementHandler = diag.record
+	}
+	if ptrs != nil {
+		o.ExpandedElementHandler = ptrs.record
 	}
 	var out []any
 	err := guard(func() error {
@@ -643,7 +526,7 @@ func (p *nodePointers) lossyNode(doc map[string]any) (string, bool) {
 // located in the document; if that fails, fallback with no pointer.
 func locateIssue(ctx context.Context, doc map[string]any, c *Contexts, hook loaderHook, fallback *TermError) error {
 	ptrs := newNodePointers()
-	out, err := runExpand(ctx, doc, c, ptrs, hook)
+	out, err := runExpand(ctx, doc, c, ptrs, true, hook)
 	if err != nil {
 		return fallback
 	}

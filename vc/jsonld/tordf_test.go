@@ -389,6 +389,11 @@ func jsonGoldRDF(expanded []any) (quads []Quad, ok bool) {
 				case ld.BlankNode:
 					t = Term{Kind: TermBlankNode, Value: strings.TrimPrefix(n.Attribute, "_:")}
 				case ld.Literal:
+					if n.Datatype == rdfJSON && strings.HasPrefix(n.Value, "JSON Canonicalization error") {
+						// json-gold writes its canonicalization error as the literal (a
+						// JSON string literal such as "" makes it fail): no conversion.
+						return nil, false
+					}
 					t = Term{Kind: TermLiteral, Value: n.Value, Datatype: n.Datatype, Language: n.Language}
 				default:
 					return nil, false
