@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -210,4 +212,24 @@ func clone(t *testing.T, v map[string]any) map[string]any {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// canonicalizer gives dataintegrity the RDFC-1.0 canonical form of a document through
+// the library's JSON-LD processor, with embedded contexts only.
+func canonicalizer(c *jsonld.Contexts) dataintegrity.Canonicalizer {
+	return func(ctx context.Context, doc map[string]any, h crypto.Hash) ([]byte, error) {
+		data, err := json.Marshal(doc)
+		if err != nil {
+			return nil, fmt.Errorf("JSON-LD document: %v", err)
+		}
+		quads, err := jsonld.ToRDF(ctx, data, c, jsonld.Options{})
+		if err != nil {
+			return nil, err
+		}
+		canon, err := jsonld.Canonicalize(ctx, quads, jsonld.CanonOptions{Hash: h})
+		if err != nil {
+			return nil, err
+		}
+		return canon.NQuads(), nil
+	}
 }

@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 
-	"github.com/credence-dev/credence/did"
 	"github.com/credence-dev/credence/vc"
-	"github.com/credence-dev/credence/vc/dataintegrity"
-	"github.com/credence-dev/credence/vc/jsonld"
 )
 
 // presentationRequest is the body of POST /presentations/verify (VC-API).
@@ -25,11 +21,10 @@ type presentationRequest struct {
 
 // verifyPresentation verifies a presentation and every credential in it:
 //
-//   - signed, with a holder: vc.Verifier.VerifyPresentation, the holder's proof under
-//     authentication bound to options.challenge and options.domain;
-//   - signed, without a holder (VC DM 2.0 makes holder optional, and the VC Data Model
-//     suite signs such presentations): the same proof check, the signer being the
-//     controller of the proof's verification method;
+//   - signed: vc.Verifier.VerifyPresentation, the holder's proof under authentication
+//     bound to options.challenge and options.domain; without a holder (VC DM 2.0 makes it
+//     optional, and the VC Data Model suite signs such presentations) the signer, the DID
+//     of the proof's verification method, is the holder;
 //   - unsigned: the presentation must follow the data model and hold at least one
 //     credential, and every credential must verify.
 //
@@ -74,20 +69,15 @@ func (s *server) checkPresentation(ctx context.Context, v *vc.Verifier, raw json
 	}
 	want := vc.Expect{Challenge: challenge, Domain: domain, Nonce: challenge, Audience: domain}
 	switch {
-	case len(p.Proof) > 0 && p.Holder.ID != "":
+	case len(p.Proof) > 0:
+		// Signed, with or without a holder: without one, the signer (the DID of the
+		// proof's verification method) is the holder.
 		got, err := v.VerifyPresentation(ctx, raw, want)
 		if err != nil {
 			return err
 		}
 		s.log.LogAttrs(ctx, slog.LevelInfo, "verified presentation", slog.Any("presentation", got))
 		return nil
-	case len(p.Proof) > 0:
-		if _, err := dataintegrity.Verify(ctx, raw, dataintegrity.VerifyOptions{
-			Key: s.presentationKey, Purpose: dataintegrity.PurposeAuthentication,
-			Challenge: challenge, Domain: domain, Canonicalize: canonicalizer(s.contexts),
-		}); err != nil {
-			return err
-		}
 	case len(p.VerifiableCredential) == 0:
 		return fmt.Errorf("an unsigned presentation without credentials proves nothing: %w", vc.ErrMissingProof)
 	}
@@ -97,37 +87,4 @@ func (s *server) checkPresentation(ctx context.Context, v *vc.Verifier, raw json
 		}
 	}
 	return nil
-}
-
-// presentationKey resolves the verification method of a presentation's proof, which its
-// DID document must list under the proof's purpose (authentication).
-func (s *server) presentationKey(ctx context.Context, vm, purpose string) (crypto.PublicKey, error) {
-	if purpose != dataintegrity.PurposeAuthentication {
-		return nil, fmt.Errorf("presentation proof for %q: %w", purpose, vc.ErrProofPurpose)
-	}
-	m, err := s.registry.Dereference(ctx, vm, did.Authentication)
-	if err != nil {
-		return nil, err
-	}
-	return m.PublicKey()
-}
-
-// canonicalizer gives dataintegrity the RDFC-1.0 canonical form of a document through
-// the library's JSON-LD processor, with embedded contexts only.
-func canonicalizer(c *jsonld.Contexts) dataintegrity.Canonicalizer {
-	return func(ctx context.Context, doc map[string]any, h crypto.Hash) ([]byte, error) {
-		data, err := json.Marshal(doc)
-		if err != nil {
-			return nil, fmt.Errorf("JSON-LD document: %v: %w", err, vc.ErrMalformed)
-		}
-		quads, err := jsonld.ToRDF(ctx, data, c, jsonld.Options{})
-		if err != nil {
-			return nil, err
-		}
-		canon, err := jsonld.Canonicalize(ctx, quads, jsonld.CanonOptions{Hash: h})
-		if err != nil {
-			return nil, err
-		}
-		return canon.NQuads(), nil
-	}
 }
