@@ -300,6 +300,7 @@ func TestFuzzSeeds(t *testing.T) {
 		"alumni": nil, "status-entry": nil, "proof": nil, "presentation": nil, "enveloped": nil,
 		"v1-ed25519": nil, "did-document": nil, "inline-containers": nil, "inline-json-literal": nil,
 		"nested-context": nil, "graph-reverse": nil, "undefined-property": errs.ErrUnknownContext,
+		"presentation-inline": nil, "presentation-unsupported": errs.ErrUnsupportedFormat,
 	}
 	c := DefaultContexts()
 	for name, wantErr := range want {
