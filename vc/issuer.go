@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/credence-dev/credence/did"
+	ijose "github.com/credence-dev/credence/internal/jose"
 	"github.com/credence-dev/credence/keys"
 	"github.com/credence-dev/credence/vc/dataintegrity"
 	vcjose "github.com/credence-dev/credence/vc/jose"
+	"github.com/credence-dev/credence/vc/status"
 )
 
 // IssuerOptions configures an Issuer. The zero value is safe.
@@ -255,6 +257,19 @@ func SignPresentation(ctx context.Context, s keys.Signer, keyID string, p *Prese
 		return signVPSDJWT(s, keyID, data, o)
 	}
 	return nil, fmt.Errorf("vc: presenting in format %q: %w", f, ErrUnsupportedFormat)
+}
+
+// SignStatusListToken signs payload (a Status List Token's claims, such as
+// status.TokenList.Payload makes) as a compact JWS of typ statuslist+jwt with the
+// issuer's key and key id, for publishing at the list's URI.
+func (i *Issuer) SignStatusListToken(ctx context.Context, payload []byte) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if i.signer == nil {
+		return nil, fmt.Errorf("vc: a BBS issuer cannot sign a Status List Token: %w", ErrAlgorithmKeyMismatch)
+	}
+	return ijose.Sign(i.signer, payload, ijose.SignOptions{Typ: status.TokenTyp, Kid: i.keyID})
 }
 
 // EnvelopeCredential wraps a compact vc+jwt (or vc+sd-jwt, told by its "~") as an

@@ -1,6 +1,7 @@
 package vc
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -50,6 +51,15 @@ func (o onlyIssuer) TrustIssuer(_ context.Context, issuer string, _ []string) er
 
 // verifyStatusListToken verifies a Status List Token (typ statuslist+jwt) signed by a key
 // of issuer and returns its payload.
+// VerifyStatusListToken verifies a Status List Token (draft-ietf-oauth-status-list, a
+// compact JWS of typ statuslist+jwt) as signed by issuer, with this verifier's keys and
+// algorithms, and returns its payload for status.ParseStatusListToken-style decoding. It
+// is what the Verifier does with every list it fetches, for callers (such as offline
+// tools) that hold a list themselves.
+func (v *Verifier) VerifyStatusListToken(ctx context.Context, token []byte, issuer string) ([]byte, error) {
+	return v.verifyStatusListToken(ctx, bytes.TrimSpace(token), issuer)
+}
+
 func (v *Verifier) verifyStatusListToken(ctx context.Context, raw []byte, issuer string) ([]byte, error) {
 	tok, err := ijose.Parse(raw, ijose.Policy{Types: []string{status.TokenTyp}, Algorithms: v.algs, MaxBytes: v.limits.maxBytes()})
 	if err != nil {

@@ -3,18 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/credence-dev/credence/did"
 	"github.com/credence-dev/credence/keys"
 	"github.com/credence-dev/credence/vc"
 	"github.com/credence-dev/credence/vc/status"
@@ -504,31 +500,12 @@ func cmdStatusPublish(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if out, err = signJWT(signer, *kid, status.TokenTyp, payload); err != nil {
+		if out, err = issuer.SignStatusListToken(ctx, payload); err != nil {
 			return err
 		}
 	}
 	e.log.Info("published status list", "list", pos[0], "kind", l.file.Kind, "issuer", issuer.ID())
 	return writeLine(e.stdout, out)
-}
-
-// signJWT signs payload as a compact JWS with the header alg (the key's), kid and typ.
-func signJWT(s keys.Signer, kid, typ string, payload []byte) ([]byte, error) {
-	hdr, err := json.Marshal(struct {
-		Alg string `json:"alg"`
-		Kid string `json:"kid"`
-		Typ string `json:"typ"`
-	}{s.Algorithm(), kid, typ})
-	if err != nil {
-		return nil, err
-	}
-	enc := base64.RawURLEncoding
-	input := enc.EncodeToString(hdr) + "." + enc.EncodeToString(payload)
-	sig, err := keys.Sign(s, []byte(input))
-	if err != nil {
-		return nil, err
-	}
-	return []byte(input + "." + enc.EncodeToString(sig)), nil
 }
 
 const statusCheckUsage = `usage: credence status check --status-list URL=FILE ... [--allow-network] [--at TIME] [flags] CREDENTIAL_FILE|-
@@ -600,7 +577,7 @@ func cmdStatusCheck(ctx context.Context, e *env, args []string) error {
 			return json.Marshal(got.Claims())
 		},
 		VerifyToken: func(ctx context.Context, raw []byte, issuer string) ([]byte, error) {
-			return verifyStatusJWT(ctx, reg, algs, raw, issuer)
+			return v.VerifyStatusListToken(ctx, raw, issuer)
 		},
 	})
 	if err != nil {
@@ -684,69 +661,6 @@ func cmdStatusCheck(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%s: index %d of %s is %d%s: neither revoked nor suspended\n", what, r.Index, r.List, r.Value, msg)
 	}
 	return nil
-}
-
-// verifyStatusJWT verifies a Status List Token: a compact JWS of typ statuslist+jwt
-// whose kid is a DID URL of issuer authorised for assertionMethod; the key fixes the
-// algorithm, which must be in algs. It returns the payload.
-func verifyStatusJWT(ctx context.Context, reg *did.Registry, algs []string, raw []byte, issuer string) ([]byte, error) {
-	parts := strings.Split(string(bytes.TrimSpace(raw)), ".")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("a Status List Token is a compact JWS: %w", vc.ErrMalformed)
-	}
-	enc := base64.RawURLEncoding
-	hdrJSON, err1 := enc.DecodeString(parts[0])
-	payload, err2 := enc.DecodeString(parts[1])
-	sig, err3 := enc.DecodeString(parts[2])
-	if err := errors.Join(err1, err2, err3); err != nil {
-		return nil, fmt.Errorf("status list token: %w", vc.ErrMalformed)
-	}
-	var hdr map[string]any
-	dec := json.NewDecoder(bytes.NewReader(hdrJSON))
-	if err := dec.Decode(&hdr); err != nil || dec.More() {
-		return nil, fmt.Errorf("status list token header: %w", vc.ErrMalformed)
-	}
-	for k := range hdr {
-		if k != "alg" && k != "kid" && k != "typ" {
-			return nil, fmt.Errorf("status list token header member %q is not accepted: %w", k, vc.ErrUnsupportedCritical)
-		}
-	}
-	alg, _ := hdr["alg"].(string)
-	kid, _ := hdr["kid"].(string)
-	if typ, _ := hdr["typ"].(string); typ != status.TokenTyp {
-		return nil, fmt.Errorf("status list token typ %q: %w", typ, vc.ErrInvalidType)
-	}
-	if kid == "" {
-		return nil, fmt.Errorf("status list token without kid: %w", vc.ErrMissingKeyID)
-	}
-	if strings.HasPrefix(kid, "#") {
-		kid = issuer + kid
-	}
-	if d, _, _ := strings.Cut(kid, "#"); d != issuer {
-		return nil, fmt.Errorf("status list token signed by a key of %s, not of %s: %w", d, issuer, vc.ErrIssuerMismatch)
-	}
-	vm, err := reg.Dereference(ctx, kid, did.AssertionMethod)
-	if err != nil {
-		return nil, err
-	}
-	pub, err := vm.PublicKey()
-	if err != nil {
-		return nil, err
-	}
-	want, err := keys.Algorithm(pub)
-	if err != nil {
-		return nil, err
-	}
-	if alg != want {
-		return nil, fmt.Errorf("status list token alg %q for a %s key: %w", alg, want, vc.ErrAlgorithmKeyMismatch)
-	}
-	if !slices.Contains(algs, alg) {
-		return nil, fmt.Errorf("status list token alg %s: %w", alg, vc.ErrAlgorithmNotAllowed)
-	}
-	if err := keys.Verify(pub, alg, []byte(parts[0]+"."+parts[1]), sig); err != nil {
-		return nil, err
-	}
-	return payload, nil
 }
 
 // statusEntryFor allocates an index of the list in name for a new credential and returns

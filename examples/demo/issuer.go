@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -253,26 +252,11 @@ func (p *issuerPortal) statusToken() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return signJWT(p.health, healthKeyID, status.TokenTyp, payload)
-}
-
-// signJWT signs payload as a compact JWS with the key's alg, kid and typ.
-func signJWT(s keys.Signer, kid, typ string, payload []byte) ([]byte, error) {
-	hdr, err := json.Marshal(struct {
-		Alg string `json:"alg"`
-		Kid string `json:"kid"`
-		Typ string `json:"typ"`
-	}{s.Algorithm(), kid, typ})
+	signer, err := vc.NewIssuer(p.health, healthKeyID, vc.IssuerOptions{ID: healthID, Clock: p.clock})
 	if err != nil {
 		return nil, err
 	}
-	enc := base64.RawURLEncoding
-	input := enc.EncodeToString(hdr) + "." + enc.EncodeToString(payload)
-	sig, err := keys.Sign(s, []byte(input))
-	if err != nil {
-		return nil, err
-	}
-	return []byte(input + "." + enc.EncodeToString(sig)), nil
+	return signer.SignStatusListToken(context.Background(), payload)
 }
 
 // Handlers of the issuer portal, under /issuer/.
