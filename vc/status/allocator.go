@@ -30,11 +30,75 @@ const allocatorHeader = "credence status allocator v1 size="
 // Indices are drawn uniformly from the free ones with crypto/rand. It is safe for
 // concurrent use within one process; two processes must not share one file.
 type FileAllocator struct {
-	mu    sync.Mutex
-	f     *os.File
+	mu sync.Mutex
+	f  *os.File
+	indexSet
+}
+
+// indexSet is the set of allocated indices of a list of size entries.
+type indexSet struct {
 	size  int
 	used  []uint64 // bitmap of allocated indices
 	count int
+}
+
+func newIndexSet(size int) indexSet {
+	return indexSet{size: size, used: make([]uint64, (size+63)/64)}
+}
+
+// pick returns a free index drawn uniformly (not yet marked), or ErrListFull.
+func (a *indexSet) pick() (int, error) {
+	free := a.size - a.count
+	if free == 0 {
+		return 0, ErrListFull
+	}
+	// The r-th free index for a uniform r: every free index is equally likely, however
+	// full the list is.
+	i := a.nthFree(uniform(free))
+	if i < 0 {
+		return 0, fmt.Errorf("status: allocator state inconsistent: %w", ErrListFull)
+	}
+	return i, nil
+}
+
+// MemoryAllocator is an Allocator that keeps its record in memory: for tests, and for
+// lists that live no longer than the process (a restart forgets which indices were
+// handed out, so a persistent list needs a FileAllocator or a store of its own). Indices
+// are drawn uniformly from the free ones with crypto/rand. It is safe for concurrent
+// use.
+type MemoryAllocator struct {
+	mu sync.Mutex
+	indexSet
+}
+
+// NewMemoryAllocator makes a MemoryAllocator for a list of size entries.
+func NewMemoryAllocator(size int) (*MemoryAllocator, error) {
+	if size < 1 || size > maxIndex {
+		return nil, fmt.Errorf("status: NewMemoryAllocator: %w: size %d", ErrInvalidOptions, size)
+	}
+	return &MemoryAllocator{indexSet: newIndexSet(size)}, nil
+}
+
+// Allocate returns a fresh index, or ErrListFull when every index is taken.
+func (a *MemoryAllocator) Allocate(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	i, err := a.pick()
+	if err != nil {
+		return 0, err
+	}
+	a.mark(i)
+	return i, nil
+}
+
+// Allocated returns how many indices have been handed out.
+func (a *MemoryAllocator) Allocated() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.count
 }
 
 // NewFileAllocator opens (or creates, with mode 0600) the allocation file at path for a
@@ -49,7 +113,7 @@ func NewFileAllocator(path string, size int) (*FileAllocator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("status: NewFileAllocator: %w", err)
 	}
-	a := &FileAllocator{f: f, size: size, used: make([]uint64, (size+63)/64)}
+	a := &FileAllocator{f: f, indexSet: newIndexSet(size)}
 	if err := a.load(); err != nil {
 		f.Close()
 		return nil, err
@@ -96,9 +160,9 @@ func (a *FileAllocator) load() error {
 	return err
 }
 
-func (a *FileAllocator) isUsed(i int) bool { return a.used[i>>6]&(1<<(i&63)) != 0 }
+func (a *indexSet) isUsed(i int) bool { return a.used[i>>6]&(1<<(i&63)) != 0 }
 
-func (a *FileAllocator) mark(i int) {
+func (a *indexSet) mark(i int) {
 	a.used[i>>6] |= 1 << (i & 63)
 	a.count++
 }
@@ -114,15 +178,9 @@ func (a *FileAllocator) Allocate(ctx context.Context) (int, error) {
 	if a.f == nil {
 		return 0, fmt.Errorf("status: Allocate: %w: allocator closed", ErrInvalidOptions)
 	}
-	free := a.size - a.count
-	if free == 0 {
-		return 0, ErrListFull
-	}
-	// The r-th free index for a uniform r: every free index is equally likely, however
-	// full the list is.
-	i := a.nthFree(uniform(free))
-	if i < 0 {
-		return 0, fmt.Errorf("status: allocator state inconsistent: %w", ErrListFull)
+	i, err := a.pick()
+	if err != nil {
+		return 0, err
 	}
 	off, err := a.f.Seek(0, io.SeekCurrent)
 	if err != nil {
@@ -145,7 +203,7 @@ func (a *FileAllocator) Allocate(ctx context.Context) (int, error) {
 
 // nthFree returns the index of the r-th (from 0) free entry, or -1 if there is none
 // (which the free count rules out).
-func (a *FileAllocator) nthFree(r int) int {
+func (a *indexSet) nthFree(r int) int {
 	for w, word := range a.used {
 		n := 64
 		if last := a.size - w*64; last < 64 {

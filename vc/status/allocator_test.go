@@ -1,6 +1,7 @@
 package status
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -137,5 +138,36 @@ func TestUniform(t *testing.T) {
 		if c < 800 || c > 1200 {
 			t.Errorf("value %d drawn %d times of 3000", i, c)
 		}
+	}
+}
+
+func TestMemoryAllocator(t *testing.T) {
+	ctx := context.Background()
+	a, err := NewMemoryAllocator(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]bool{}
+	for range 100 {
+		i, err := a.Allocate(ctx)
+		if err != nil || i < 0 || i >= 100 || seen[i] {
+			t.Fatalf("Allocate = %d, %v (seen: %v)", i, err, seen[i])
+		}
+		seen[i] = true
+	}
+	if _, err := a.Allocate(ctx); !errors.Is(err, ErrListFull) {
+		t.Fatalf("full list: %v, want ErrListFull", err)
+	}
+	if a.Allocated() != 100 {
+		t.Fatalf("Allocated() = %d", a.Allocated())
+	}
+	if _, err := NewMemoryAllocator(0); !errors.Is(err, ErrInvalidOptions) {
+		t.Fatalf("size 0: %v", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	b, _ := NewMemoryAllocator(10)
+	if _, err := b.Allocate(cancelled); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
 	}
 }
