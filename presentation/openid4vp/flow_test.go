@@ -613,3 +613,70 @@ func TestPlanAndDecline(t *testing.T) {
 		t.Fatalf("Plan without a request: %v", err)
 	}
 }
+
+// TestSameDeviceRedirect: the verifier returns a redirect URI with a response_code; only
+// that code reads the outcome, and a redirect to a private address is not followed.
+func TestSameDeviceRedirect(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	shop := newParty(t, keys.Ed25519)
+	for _, tc := range []struct {
+		name, redirect string
+		err            error
+	}{
+		{"public front end", "https://shop.example/done", nil},
+		{"private address", "https://10.0.0.7/done", vc.ErrForbiddenAddress},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var v *Verifier
+			srv := verifierServer(t, &v)
+			var err error
+			v, err = NewVerifier(VerifierOptions{
+				ClientID: PrefixDID + ":" + shop.did, ResponseURI: srv.URL + "/response", RequestURI: srv.URL + "/request/",
+				Signer: shop.signer, KeyID: shop.kid, RedirectURI: tc.redirect, Credentials: f.policy, Clock: clock,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, err := v.NewRequest(ctx, []byte(ageQuery))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := NewWallet(WalletOptions{HTTPClient: srv.Client(), Clock: clock, netguard: netguard.Options{AllowLoopback: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := w.ParseRequest(ctx, req.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var shares []Share
+			resp, err := w.Respond(ctx, in, f.holder, f.held, approve(&shares))
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) || resp == nil || resp.RedirectURI != "" {
+					t.Fatalf("Respond: %v, redirect %q; want %v and no redirect", err, resp.RedirectURI, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			prefix := tc.redirect + "#response_code="
+			if !strings.HasPrefix(resp.RedirectURI, prefix) {
+				t.Fatalf("redirect %q", resp.RedirectURI)
+			}
+			code := strings.TrimPrefix(resp.RedirectURI, prefix)
+			if _, err := v.ResultFor(ctx, req.State, "another-code"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("ResultFor with another code: %v, want ErrNotFound", err)
+			}
+			res, err := v.ResultFor(ctx, req.State, code)
+			if err != nil || len(res.Credentials["age"]) != 1 {
+				t.Fatalf("ResultFor: %+v, %v", res, err)
+			}
+		})
+	}
+	if _, err := NewVerifier(VerifierOptions{ClientID: "redirect_uri:https://shop.example/r", ResponseURI: "https://shop.example/r",
+		RedirectURI: "http://shop.example/done", Credentials: f.policy}); !errors.Is(err, ErrInvalidOptions) {
+		t.Fatalf("http redirect URI: %v", err)
+	}
+}

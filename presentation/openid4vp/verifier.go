@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdh"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -37,6 +38,13 @@ type VerifierOptions struct {
 	// decentralized_identifier and x509_san_dns prefixes, whose requests are signed and
 	// passed by reference; unused with redirect_uri, whose requests go by value.
 	RequestURI string
+	// RedirectURI, if set (an https URL of the verifier's own front end), is returned to
+	// the wallet after each response, with a fresh response_code in its fragment
+	// (OpenID4VP 1.0 §8.2, §13.3): the wallet sends the user's browser there, and the
+	// front end reads the outcome with ResultFor, which requires the code — so a session
+	// started by someone else cannot be completed in the user's browser (session
+	// fixation). Same-device flows want it; cross-device ones poll Result.
+	RedirectURI string
 	// ByValue passes signed request objects in the invocation URL ("request") instead of
 	// by reference; RequestURI is then not needed. QR codes get large.
 	ByValue bool
@@ -89,6 +97,9 @@ type Result struct {
 	// Error is the error code of an error response (such as access_denied); then
 	// Credentials is empty and Verifier.Result returns an error.
 	Error string `json:"error,omitempty"`
+	// ResponseCode is the response_code sent to the wallet in the redirect URI, when
+	// VerifierOptions.RedirectURI is set.
+	ResponseCode string `json:"response_code,omitempty"`
 }
 
 // Disclosed is one verified credential of a response.
@@ -156,6 +167,12 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 			if ru.Hostname() != id {
 				return nil, fmt.Errorf("openid4vp: the response URI's host must be %s: %w", id, ErrInvalidOptions)
 			}
+		}
+	}
+	if o.RedirectURI != "" {
+		u, err := url.Parse(o.RedirectURI)
+		if err != nil || u.Scheme != "https" || u.Host == "" || u.Fragment != "" {
+			return nil, fmt.Errorf("openid4vp: RedirectURI %q is not an https URL without a fragment: %w", o.RedirectURI, ErrInvalidOptions)
 		}
 	}
 	if o.Credentials.Replay != nil {
@@ -337,7 +354,7 @@ func (v *Verifier) ResponseHandler() http.Handler {
 			writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "response too large")
 			return
 		}
-		state, err := v.HandleResponse(r.Context(), body)
+		state, code, err := v.handleResponse(r.Context(), body)
 		if v.o.Logger != nil {
 			v.o.Logger.LogAttrs(r.Context(), slog.LevelInfo, "openid4vp response", slog.String("state", state), slog.Any("error", err))
 		}
@@ -347,7 +364,11 @@ func (v *Verifier) ResponseHandler() http.Handler {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
-		w.Write([]byte("{}"))
+		if code == "" {
+			w.Write([]byte("{}"))
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]string{"redirect_uri": v.o.RedirectURI + "#response_code=" + code})
 	})
 }
 
@@ -362,51 +383,69 @@ func writeError(w http.ResponseWriter, code int, e, desc string) {
 // posted to the response URI) and records its outcome; it returns the state it was for.
 // ResponseHandler calls it; it is exported for transports other than net/http.
 func (v *Verifier) HandleResponse(ctx context.Context, body []byte) (string, error) {
+	state, _, err := v.handleResponse(ctx, body)
+	return state, err
+}
+
+// handleResponse is HandleResponse, also returning the response_code made for the
+// redirect URI ("" without VerifierOptions.RedirectURI).
+func (v *Verifier) handleResponse(ctx context.Context, body []byte) (string, string, error) {
+	state, res, err := v.handle(ctx, body)
+	if err != nil {
+		return state, "", err
+	}
+	if err := v.sessions.Complete(ctx, state, res); err != nil {
+		return state, "", err
+	}
+	return state, res.ResponseCode, nil
+}
+
+// handle validates a response body and returns the outcome to record.
+func (v *Verifier) handle(ctx context.Context, body []byte) (string, *Result, error) {
 	if len(body) > v.o.MaxResponseBytes {
-		return "", fmt.Errorf("openid4vp: response of %d bytes: %w", len(body), ErrTooLarge)
+		return "", nil, fmt.Errorf("openid4vp: response of %d bytes: %w", len(body), ErrTooLarge)
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		return "", fmt.Errorf("openid4vp: response is not form-encoded: %w", ErrMalformed)
+		return "", nil, fmt.Errorf("openid4vp: response is not form-encoded: %w", ErrMalformed)
 	}
 	var s *Session
 	var vpToken, state string
 	if enc := form.Get("response"); enc != "" {
 		s, vpToken, state, err = v.decryptResponse(ctx, []byte(enc))
 		if err != nil {
-			return state, err
+			return state, nil, err
 		}
 	} else {
 		state, vpToken = form.Get("state"), form.Get("vp_token")
 		if s, err = v.sessions.Get(ctx, state); err != nil {
-			return state, err
+			return state, nil, err
 		}
 		if e := form.Get("error"); e != "" && vpToken == "" {
 			// An error response (§8.5), which a wallet may send unencrypted: it ends the
 			// request, and Result reports it.
 			if s.Done {
-				return state, fmt.Errorf("openid4vp: request %s already answered: %w", state, ErrReplay)
+				return state, nil, fmt.Errorf("openid4vp: request %s already answered: %w", state, ErrReplay)
 			}
 			if !urlSafe(e) || len(e) > 64 {
-				return state, fmt.Errorf("openid4vp: malformed error code: %w", ErrMalformed)
+				return state, nil, fmt.Errorf("openid4vp: malformed error code: %w", ErrMalformed)
 			}
-			return state, v.sessions.Complete(ctx, state, &Result{Error: e})
+			res, err := v.newResult(&Result{Error: e})
+			return state, res, err
 		}
 		if v.o.ResponseMode == ResponseModeDirectPostJWT {
-			return state, fmt.Errorf("openid4vp: unencrypted response where direct_post.jwt was asked for: %w", ErrMalformed)
+			return state, nil, fmt.Errorf("openid4vp: unencrypted response where direct_post.jwt was asked for: %w", ErrMalformed)
 		}
 	}
 	if s.Done {
-		return state, fmt.Errorf("openid4vp: request %s already answered: %w", state, ErrReplay)
+		return state, nil, fmt.Errorf("openid4vp: request %s already answered: %w", state, ErrReplay)
 	}
 	res, err := v.validate(ctx, s, []byte(vpToken))
 	if err != nil {
-		return state, err
+		return state, nil, err
 	}
-	if err := v.sessions.Complete(ctx, state, res); err != nil {
-		return state, err
-	}
-	return state, nil
+	res, err = v.newResult(res)
+	return state, res, err
 }
 
 // decryptResponse opens a direct_post.jwt response: the JWE's kid names the request.
@@ -441,6 +480,18 @@ func (v *Verifier) decryptResponse(ctx context.Context, jwe []byte) (*Session, s
 		return nil, "", kid, fmt.Errorf("openid4vp: encrypted response for another request: %w", ErrMalformed)
 	}
 	return s, string(payload.VPToken), s.State, nil
+}
+
+// newResult gives r a response_code when the verifier redirects the wallet.
+func (v *Verifier) newResult(r *Result) (*Result, error) {
+	if v.o.RedirectURI != "" {
+		code, err := random()
+		if err != nil {
+			return nil, err
+		}
+		r.ResponseCode = code
+	}
+	return r, nil
 }
 
 // jweKid reads the kid of a compact JWE's protected header without decrypting.
@@ -550,6 +601,24 @@ func dcqlFormat(f vc.Format) string {
 		return presentation.DCQLFormatLDPVC
 	}
 	return presentation.DCQLFormatJWTVC
+}
+
+// ResultFor is Result for the front end that the wallet redirected the user to: code is
+// the response_code of the redirect URI's fragment, and must be the one made for this
+// request's response (else ErrNotFound, as for an unknown request), so that only the
+// browser the wallet answered in learns the outcome.
+func (v *Verifier) ResultFor(ctx context.Context, state, code string) (*Result, error) {
+	s, err := v.sessions.Get(ctx, state)
+	if err != nil {
+		return nil, err
+	}
+	if !s.Done || s.Result == nil {
+		return nil, fmt.Errorf("openid4vp: request %s: %w", state, ErrPending)
+	}
+	if s.Result.ResponseCode == "" || subtle.ConstantTimeCompare([]byte(code), []byte(s.Result.ResponseCode)) != 1 {
+		return nil, fmt.Errorf("openid4vp: request %s: no response with that response_code: %w", state, ErrNotFound)
+	}
+	return v.Result(ctx, state)
 }
 
 // Result returns the outcome of the request state: what was learned, ErrPending while

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -292,6 +293,9 @@ type Response struct {
 	Body []byte
 	// Shares are what it discloses, as the user approved it.
 	Shares []Share
+	// RedirectURI is where the verifier asked the wallet to send the user's browser
+	// after the response was posted (an https URL on a public host), or "".
+	RedirectURI string
 }
 
 // Plan returns what Respond would share for req from held, without asking, signing or
@@ -481,5 +485,19 @@ func (w *Wallet) post(ctx context.Context, r *Response) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("openid4vp: the verifier answered %d: %w", resp.StatusCode, ErrRejected)
 	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
+	if err != nil {
+		return fmt.Errorf("openid4vp: reading the verifier's answer: %w", err)
+	}
+	var answer struct {
+		RedirectURI string `json:"redirect_uri"`
+	}
+	if len(bytes.TrimSpace(body)) == 0 || json.Unmarshal(body, &answer) != nil || answer.RedirectURI == "" {
+		return nil // no redirect: the flow ends here (§8.2)
+	}
+	if _, err := netguard.CheckURL(answer.RedirectURI, w.o.netguard); err != nil {
+		return fmt.Errorf("openid4vp: the verifier's redirect_uri: %w", err)
+	}
+	r.RedirectURI = answer.RedirectURI
 	return nil
 }
