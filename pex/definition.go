@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -137,6 +138,9 @@ func ParseDefinitionLimits(data []byte, lim Limits) (*Definition, error) {
 	if !ok {
 		return nil, malformed("definition is not an object")
 	}
+	if err := onlyMembers(obj, "definition", "id", "name", "purpose", "format", "frame", "input_descriptors", "submission_requirements"); err != nil {
+		return nil, err
+	}
 	d := &Definition{}
 	if d.ID, ok = obj["id"].(string); !ok || d.ID == "" {
 		return nil, malformed("id must be a non-empty string")
@@ -198,6 +202,9 @@ func parseDescriptor(v any, lim Limits) (InputDescriptor, error) {
 	if !ok {
 		return id, malformed("not an object")
 	}
+	if err := onlyMembers(obj, "input descriptor", "id", "name", "purpose", "format", "group", "constraints"); err != nil {
+		return id, err
+	}
 	if id.ID, ok = obj["id"].(string); !ok || id.ID == "" {
 		return id, malformed("id must be a non-empty string")
 	}
@@ -216,6 +223,9 @@ func parseDescriptor(v any, lim Limits) (InputDescriptor, error) {
 	cons, ok := obj["constraints"].(map[string]any)
 	if !ok {
 		return id, malformed("constraints must be an object")
+	}
+	if err := onlyMembers(cons, "constraints", "fields", "limit_disclosure", "statuses", "subject_is_issuer", "is_holder", "same_subject"); err != nil {
+		return id, err
 	}
 	if raw, present := cons["limit_disclosure"]; present {
 		if id.LimitDisclosure, ok = raw.(string); !ok || (id.LimitDisclosure != "required" && id.LimitDisclosure != "preferred") {
@@ -246,6 +256,9 @@ func parseDescriptor(v any, lim Limits) (InputDescriptor, error) {
 			e, ok := x.(map[string]any)
 			if !ok {
 				return id, malformed("%s[%d] is not an object", r.key, i)
+			}
+			if err := onlyMembers(e, r.key, "field_id", "directive"); err != nil {
+				return id, err
 			}
 			var rel Relation
 			if rel.FieldIDs, err = stringArray(e["field_id"], r.key+" field_id"); err != nil {
@@ -284,6 +297,9 @@ func parseField(v any, lim Limits) (Field, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return f, malformed("not an object")
+	}
+	if err := onlyMembers(obj, "field", "id", "name", "purpose", "path", "filter", "optional", "intent_to_retain", "predicate"); err != nil {
+		return f, err
 	}
 	var err error
 	if raw, present := obj["id"]; present {
@@ -483,6 +499,9 @@ func parseRequirement(v any, groups map[string]bool, depth int) (SubmissionRequi
 	if !ok {
 		return sr, malformed("not an object")
 	}
+	if err := onlyMembers(obj, "submission requirement", "name", "purpose", "rule", "count", "min", "max", "from", "from_nested"); err != nil {
+		return sr, err
+	}
 	var err error
 	if sr.Name, sr.Purpose, err = namePurpose(obj); err != nil {
 		return sr, err
@@ -531,6 +550,17 @@ func parseRequirement(v any, groups map[string]bool, depth int) (SubmissionRequi
 		}
 	}
 	return sr, nil
+}
+
+// onlyMembers refuses members the specification does not define for an object of kind
+// (DIF PEX v2; the official JSON Schemas close every object the same way).
+func onlyMembers(obj map[string]any, kind string, allowed ...string) error {
+	for k := range obj {
+		if !slices.Contains(allowed, k) {
+			return malformed("%s member %q is not defined by Presentation Exchange", kind, k)
+		}
+	}
+	return nil
 }
 
 func namePurpose(obj map[string]any) (name, purpose string, err error) {
