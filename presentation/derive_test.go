@@ -122,8 +122,9 @@ func TestDeriveRefuses(t *testing.T) {
 		want  error
 	}{
 		{[]vc.ClaimPath{{"credentialSubject", "ageOver18"}}, nil},
-		{[]vc.ClaimPath{{"type", nil}}, nil},
-		{[]vc.ClaimPath{{"type", 1}}, nil},
+		{[]vc.ClaimPath{{"type", nil}, {"credentialSubject", "ageOver18"}}, nil},
+		{[]vc.ClaimPath{{"type", 1}, {"credentialSubject", "ageOver18"}}, nil},
+		{[]vc.ClaimPath{{"type", 1}}, vc.ErrInvalidOptions}, // no credentialSubject would be left
 		{[]vc.ClaimPath{{"credentialSubject", "birthDate"}}, vc.ErrInvalidOptions},
 		{[]vc.ClaimPath{{"type", 7}}, vc.ErrInvalidOptions},
 		{[]vc.ClaimPath{{"type", true}}, vc.ErrInvalidOptions},

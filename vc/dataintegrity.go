@@ -100,6 +100,14 @@ func DeriveCredential(ctx context.Context, data []byte, opts DeriveOptions) ([]b
 	if err != nil {
 		return nil, fmt.Errorf("vc: deriving a disclosure: %w", err)
 	}
+	// The data model requires a credentialSubject; a derivation that reveals nothing of
+	// it (no mandatory subject member, no pointer into it) is no credential.
+	var doc struct {
+		Subject json.RawMessage `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil || len(doc.Subject) == 0 {
+		return nil, fmt.Errorf("vc: the derived credential would reveal no credentialSubject: disclose at least one of its members: %w", ErrInvalidOptions)
+	}
 	return out, nil
 }
 
