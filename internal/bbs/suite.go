@@ -63,10 +63,10 @@ var fixed = sync.OnceValue(func() *base {
 	raw, _ := hex.DecodeString(p1Hex)
 	copy(b.p1Bytes[:], raw)
 	if _, err := b.p1.SetBytes(raw); err != nil {
-		panic("bbs: P1 does not decode: " + err.Error()) // a constant of this file
+		panic("bbs: P1 does not decode: " + err.Error()) // unreachable: P1 is a constant, checked by the generators fixture
 	}
 	if err := b.p1c.SetBytes(raw); err != nil {
-		panic("bbs: P1 does not decode: " + err.Error())
+		panic("bbs: P1 does not decode: " + err.Error()) // unreachable: as above
 	}
 	_, _, _, g2 := gnark.Generators()
 	var neg gnark.G2Affine

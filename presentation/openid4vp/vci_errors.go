@@ -43,6 +43,7 @@ type OAuthError struct {
 	Err         error
 }
 
+// Error returns the OAuth error code, its description and the cause.
 func (e *OAuthError) Error() string {
 	var b strings.Builder
 	b.WriteString("openid4vp: ")

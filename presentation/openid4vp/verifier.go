@@ -116,6 +116,7 @@ type Disclosed struct {
 // count once.
 type nopReplay struct{}
 
+// Use accepts every nonce: the session store makes a response count once.
 func (nopReplay) Use(context.Context, string, time.Time) error { return nil }
 
 // NewVerifier checks o and makes a Verifier.

@@ -119,6 +119,7 @@ type selArray struct{ elems map[int]any }
 // errNoMatch reports a JSON pointer that names nothing in the document.
 type errNoMatch struct{ pointer int }
 
+// Error names the pointer, by its position.
 func (e errNoMatch) Error() string {
 	return fmt.Sprintf("JSON pointer %d does not match the document", e.pointer)
 }
