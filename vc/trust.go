@@ -192,6 +192,7 @@ type clockedTrust struct {
 	clock func() time.Time
 }
 
+// TrustIssuer judges at the verifier's clock.
 func (c clockedTrust) TrustIssuer(ctx context.Context, issuer string, types []string) error {
 	return c.t.TrustIssuerAt(ctx, issuer, types, c.clock())
 }
