@@ -58,7 +58,9 @@ func cmdIssue(ctx context.Context, e *env, args []string) error {
 	vct := f.String("vct", "", "sd-jwt: the credential type (vct), required")
 	holderJWK := f.String("holder-jwk", "", "sd-jwt: the holder's JWK `FILE` to bind the credential to (cnf)")
 	expires := f.String("expires", "", "an RFC 3339 `TIME` written as the JWT exp claim")
-	suite := f.String("cryptosuite", "", "di: the cryptosuite (default: the JCS suite of the key)")
+	suite := f.String("cryptosuite", "", "di: the cryptosuite (default: the JCS suite of the key; bbs-2023 for a BBS key)")
+	var mandatory multi
+	f.Var(&mandatory, "mandatory", "di with ecdsa-sd-2023 or bbs-2023: a JSON Pointer `PATH` every derived credential must reveal (repeatable)")
 	input := f.String("input", "", "the input's syntax: json or yaml (default: from the file name or content)")
 	statusFile := f.String("status", "", "give the credential an index of the status list in `LIST_FILE`")
 	pos, err := f.parse(e, args)
@@ -84,19 +86,38 @@ func cmdIssue(ctx context.Context, e *env, args []string) error {
 		return usagef("--format sd-jwt needs --vct")
 	case *suite != "" && *format != "di":
 		return usagef("--cryptosuite is for --format di")
+	case len(mandatory) > 0 && *format != "di":
+		return usagef("--mandatory is for --format di with a selective disclosure cryptosuite")
 	}
-	signer, err := loadKey(e, *keyFile)
-	if err != nil {
-		return err
-	}
-	if *kid == "" {
-		if _, *kid, err = keyDID(ctx, signer.Public(), "key"); err != nil {
+	var issuer *vc.Issuer
+	if bbsKey, isBBS, err := loadBBSKey(e, *keyFile); isBBS || err != nil {
+		if err != nil {
 			return err
 		}
-	}
-	issuer, err := vc.NewIssuer(signer, *kid, vc.IssuerOptions{Clock: wholeSeconds})
-	if err != nil {
-		return err
+		if *format != "di" {
+			return usagef("a BBS key issues only --format di (bbs-2023)")
+		}
+		if *kid == "" {
+			if _, *kid, err = keyDID(ctx, bbsKey.Public(), "key"); err != nil {
+				return err
+			}
+		}
+		if issuer, err = vc.NewBBSIssuer(bbsKey, *kid, vc.IssuerOptions{Clock: wholeSeconds}); err != nil {
+			return err
+		}
+	} else {
+		signer, err := loadKey(e, *keyFile)
+		if err != nil {
+			return err
+		}
+		if *kid == "" {
+			if _, *kid, err = keyDID(ctx, signer.Public(), "key"); err != nil {
+				return err
+			}
+		}
+		if issuer, err = vc.NewIssuer(signer, *kid, vc.IssuerOptions{Clock: wholeSeconds}); err != nil {
+			return err
+		}
 	}
 	data, err := readInput(e, pos[0])
 	if err != nil {
@@ -125,7 +146,7 @@ func cmdIssue(ctx context.Context, e *env, args []string) error {
 				return err
 			}
 		}
-		out, err = issuer.Issue(ctx, c, vc.Format(*format), vc.IssueOptions{Expiry: exp, Cryptosuite: *suite})
+		out, err = issuer.Issue(ctx, c, vc.Format(*format), vc.IssueOptions{Expiry: exp, Cryptosuite: *suite, MandatoryPointers: mandatory})
 	}
 	if err != nil {
 		return err
@@ -273,7 +294,10 @@ to the verifier's nonce and audience (vp+jwt, VCDM 1.1 JWT) or challenge and dom
 --format defaults to the format of the first credential: jwt11 for VCDM 1.1 JWT
 credentials, di for Data Integrity ones, jwt otherwise. One SD-JWT credential is
 presented with a key binding JWT, revealing only the claims named by --disclose (JSON
-Pointers as in "credence issue --help"); the key must be the credential's cnf key.
+Pointers as in "credence issue --help"); the key must be the credential's cnf key. One
+Data Integrity credential with an ecdsa-sd-2023 or bbs-2023 base proof is derived to
+reveal only the --disclose paths (and what its issuer made mandatory), and the derived
+credential is presented; a base proof is never presented.
 
 --kid defaults to the did:key verification method of the key; the holder is the DID of
 --kid and must be the subject of each credential.`
@@ -323,8 +347,8 @@ func cmdPresent(ctx context.Context, e *env, args []string) error {
 		return usagef("an SD-JWT credential is presented alone")
 	case sd && *format != "":
 		return usagef("--format does not apply to an SD-JWT credential")
-	case !sd && len(disclose) > 0:
-		return usagef("--disclose applies to one SD-JWT credential")
+	case !sd && len(disclose) > 0 && (len(creds) > 1 || formats[0] != vc.FormatDataIntegrity):
+		return usagef("--disclose applies to one SD-JWT credential, or one Data Integrity credential with a selective disclosure base proof")
 	}
 	vpFormat := vc.Format(*format)
 	if vpFormat == "" && !sd {
@@ -355,9 +379,18 @@ func cmdPresent(ctx context.Context, e *env, args []string) error {
 	}
 	req := presentation.Request{Nonce: *nonce, Audience: *audience, Challenge: *challenge, Domain: *domain, Format: vpFormat}
 	var vp []byte
-	if sd {
+	switch {
+	case sd:
 		vp, err = discloseSDJWT(ctx, holder, creds[0], disclose, req)
-	} else {
+	case len(disclose) > 0:
+		// An ecdsa-sd-2023 or bbs-2023 base proof: derive what the pointers reveal (and
+		// what the issuer made mandatory), then present the derived credential.
+		derived, derr := holder.Derive(ctx, creds[0], disclose)
+		if derr != nil {
+			return derr
+		}
+		vp, err = holder.Present(ctx, [][]byte{derived}, req)
+	default:
 		vp, err = holder.Present(ctx, creds, req)
 	}
 	if err != nil {

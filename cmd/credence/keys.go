@@ -44,7 +44,7 @@ stdout holds one JSON object (with "privateJwk" only when there is no --out).
 
 bls12381g2 makes a BBS key (BLS12-381 G2, for bbs-2023 Data Integrity proofs): its
 private JWK is the public one of draft-ietf-cose-bls-key-representations with d, the
-secret scalar. BBS keys sign no JWT, and the other commands do not sign with them yet.`
+secret scalar. BBS keys sign no JWT: issue --format di signs bbs-2023 base proofs with them.`
 
 // keyInfo describes a public key.
 type keyInfo struct {
@@ -295,6 +295,32 @@ func loadKey(e *env, name string) (keys.Signer, error) {
 		return nil, fmt.Errorf("reading the key in %s: %w", displayName(name), err)
 	}
 	return s, nil
+}
+
+// loadBBSKey reads a private BLS12-381 G2 JWK (as keys generate --type bls12381g2
+// writes it); ok is false when the file holds another kind of key.
+func loadBBSKey(e *env, name string) (k *keys.BBSPrivateKey, ok bool, err error) {
+	if name == "" {
+		return nil, false, nil
+	}
+	data, err := readInput(e, name)
+	if err != nil {
+		return nil, false, err
+	}
+	var jwk struct {
+		Kty, Crv, D string
+	}
+	if json.Unmarshal(data, &jwk) != nil || jwk.Crv != "BLS12381G2" {
+		return nil, false, nil
+	}
+	d, err := base64.RawURLEncoding.DecodeString(jwk.D)
+	if err != nil || jwk.D == "" {
+		return nil, true, fmt.Errorf("reading the key in %s: no private scalar d: %w", displayName(name), keys.ErrInvalidKey)
+	}
+	if k, err = keys.ParseBBSPrivateKey(d); err != nil {
+		return nil, true, fmt.Errorf("reading the key in %s: %w", displayName(name), err)
+	}
+	return k, true, nil
 }
 
 const didCreateUsage = `usage: credence did create --key FILE [--method key|jwk]
