@@ -98,19 +98,21 @@ func newServer(t *testing.T) *testServer {
 		w.(http.Flusher).Flush() // headers out without a Content-Length
 		w.Write(bytes.Repeat([]byte("x"), n))
 	})
-	mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
+	// The hanging handlers wait for the end of the test, not for the request's context:
+	// that context can end before the client gives up (seen under load), and the
+	// handler would then complete the response early.
+	quit := make(chan struct{})
+	hang := func() {
 		select {
-		case <-r.Context().Done():
+		case <-quit:
 		case <-time.After(10 * time.Second):
 		}
-	})
+	}
+	mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) { hang() })
 	mux.HandleFunc("/hang-body", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("x"))
 		w.(http.Flusher).Flush()
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
+		hang()
 	})
 	s := &testServer{Server: httptest.NewUnstartedServer(mux)}
 	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
@@ -120,6 +122,7 @@ func newServer(t *testing.T) *testServer {
 	}
 	s.StartTLS()
 	t.Cleanup(s.Close)
+	t.Cleanup(func() { close(quit) }) // runs first: the handlers return, then Close
 	return s
 }
 
