@@ -204,8 +204,9 @@ func (v *Verifier) verifyCredentialDI(ctx context.Context, data []byte) (*Verifi
 		format: FormatDataIntegrity, issuer: issuer, types: slices.Clone(c.Type), subjects: subjectIDs(c),
 		doc: data, dropProof: true,
 		validFrom: firstTime(c.ValidFrom, c.IssuanceDate), validTo: firstTime(c.ValidUntil, c.ExpirationDate),
-		proof: ProofInfo{KeyID: first.VerificationMethod, Algorithm: suiteName(first), Created: timePtr(first.Created)},
-		cnf:   cnfOf(c),
+		proof: ProofInfo{KeyID: first.VerificationMethod, Algorithm: suiteName(first), Created: timePtr(first.Created),
+			PresentationHeader: first.PresentationHeader},
+		cnf: cnfOf(c),
 	}, nil
 }
 

@@ -87,6 +87,9 @@ func TestBBSCredential(t *testing.T) {
 	if got.Proof().Algorithm != dataintegrity.BBS2023 || got.Issuer() != iss.did || got.Proof().KeyID != iss.kid {
 		t.Errorf("proof %+v, issuer %s", got.Proof(), got.Issuer())
 	}
+	if string(got.Proof().PresentationHeader) != "verifier nonce" {
+		t.Errorf("presentation header %q, want the one the holder bound", got.Proof().PresentationHeader)
+	}
 	// A verifier limited to one JOSE algorithm still accepts bbs-2023.
 	vEd := verifier(t, vc.VerifierOptions{Trust: trustOnly(t, iss.did), Algorithms: []string{keys.EdDSA}})
 	if _, err := vEd.VerifyCredential(ctx, derived); err != nil {

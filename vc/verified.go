@@ -17,6 +17,10 @@ type ProofInfo struct {
 	KeyID     string     // the JOSE kid (or verification method) that verified
 	Algorithm string     // the JOSE alg (or cryptosuite)
 	Created   *time.Time // iat (or proof created), if present
+	// PresentationHeader is what a bbs-2023 derived proof is bound to (the holder puts
+	// the verifier's nonce there when no presentation carries the credential), or nil.
+	// A verifier that accepts such credentials on their own compares it with its nonce.
+	PresentationHeader []byte
 }
 
 // Verified is a credential that passed VerifyCredential (or VerifyPresentation). Only a
@@ -84,6 +88,7 @@ func (v *Verified) ValidUntil() *time.Time { return copyTime(v.validTo) }
 func (v *Verified) Proof() ProofInfo {
 	p := v.proof
 	p.Created = copyTime(p.Created)
+	p.PresentationHeader = slices.Clone(p.PresentationHeader)
 	return p
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -293,7 +294,7 @@ func (d *demo) ask(ctx context.Context, v *vc.Verifier, f format, lang string) (
 	// The shop verifies the presentation, then that it answers its own request.
 	var cred *vc.Verified
 	if f.Unlinkable {
-		cred, err = v.VerifyCredential(ctx, s.vp)
+		cred, err = verifyBearer(ctx, v, s.vp, nonce)
 	} else {
 		var got *vc.VerifiedPresentation
 		if got, err = v.VerifyPresentation(ctx, s.vp, s.want); err == nil {
@@ -361,6 +362,19 @@ func (d *demo) sameProofs(ctx context.Context, f format) (bool, error) {
 		}
 	}
 	return values[0] != nil && values[0] == values[1], nil
+}
+
+// verifyBearer verifies a derived bbs-2023 credential shown on its own, and that its
+// proof is bound to this request: its presentation header must be the shop's nonce.
+func verifyBearer(ctx context.Context, v *vc.Verifier, data []byte, nonce string) (*vc.Verified, error) {
+	cred, err := v.VerifyCredential(ctx, data)
+	if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare(cred.Proof().PresentationHeader, []byte(nonce)) != 1 {
+		return nil, fmt.Errorf("the proof is bound to another request's nonce: %w", vc.ErrNonceMismatch)
+	}
+	return cred, nil
 }
 
 // sent is a presentation as it went to the shop, kept for the replay check.

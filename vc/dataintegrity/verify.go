@@ -78,6 +78,10 @@ type VerifiedProof struct {
 	// prefix of the document's, so that later proofs of a set may add contexts (vc-di-eddsa
 	// §3.3.2). A verifier that interprets JSON-LD terms must not trust those entries.
 	UnsignedContexts int
+	// PresentationHeader is the presentation header a bbs-2023 derived proof is bound
+	// to (the holder's choice, typically the verifier's nonce), or nil. The proof binds
+	// it; comparing it with what the verifier asked for is the caller's to do.
+	PresentationHeader []byte
 }
 
 type verifyPolicy struct {
@@ -337,6 +341,9 @@ func (vr *verifier) verify(ctx context.Context, p *proof, chain []int, out *Veri
 		*out = VerifiedProof{
 			Type: p.typ, Cryptosuite: p.cryptosuite, VerificationMethod: p.vm, Key: pub,
 			Purpose: p.purpose, ID: p.id, Created: p.created, Expires: p.expires,
+		}
+		if s.isBBS() && len(p.bbsDerived.presentationHeader) > 0 {
+			out.PresentationHeader = slices.Clone(p.bbsDerived.presentationHeader)
 		}
 		return nil
 	}
