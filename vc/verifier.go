@@ -175,7 +175,7 @@ func NewVerifier(opts VerifierOptions) (*Verifier, error) {
 		}
 		r := opts.Resolver
 		if r == nil {
-			reg, err := defaultRegistry()
+			reg, err := DefaultResolver()
 			if err != nil {
 				return nil, err
 			}
@@ -220,8 +220,9 @@ func cmpOr(d, def time.Duration) time.Duration {
 	return d
 }
 
-// defaultRegistry resolves did:key and did:jwk: both are offline.
-func defaultRegistry() (*did.Registry, error) {
+// DefaultResolver returns a fresh registry of the DID methods that resolve offline,
+// did:key and did:jwk: what a Verifier uses when VerifierOptions.Resolver is nil.
+func DefaultResolver() (*did.Registry, error) {
 	kr, err := key.New(key.Options{})
 	if err != nil {
 		return nil, err

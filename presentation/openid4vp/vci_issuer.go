@@ -202,7 +202,7 @@ func NewIssuer(o IssuerOptions) (*Issuer, error) {
 	}
 	r := o.Resolver
 	if r == nil {
-		reg, err := offlineRegistry()
+		reg, err := vc.DefaultResolver()
 		if err != nil {
 			return nil, err
 		}

@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/credence-dev/credence/did"
-	"github.com/credence-dev/credence/did/jwk"
-	"github.com/credence-dev/credence/did/key"
 	ijose "github.com/credence-dev/credence/internal/jose"
 	"github.com/credence-dev/credence/internal/netguard"
 	"github.com/credence-dev/credence/keys"
@@ -57,22 +55,6 @@ type Wallet struct {
 	clock func() time.Time
 }
 
-// offlineRegistry resolves did:key and did:jwk, which need no network.
-func offlineRegistry() (*did.Registry, error) {
-	kr, err := key.New(key.Options{})
-	if err != nil {
-		return nil, err
-	}
-	reg := did.NewRegistry()
-	if err := reg.Register("key", kr); err != nil {
-		return nil, err
-	}
-	if err := reg.Register("jwk", jwk.New()); err != nil {
-		return nil, err
-	}
-	return reg, nil
-}
-
 // NewWallet makes a Wallet.
 func NewWallet(o WalletOptions) (*Wallet, error) {
 	w := &Wallet{o: o, clock: o.Clock}
@@ -81,7 +63,7 @@ func NewWallet(o WalletOptions) (*Wallet, error) {
 	}
 	r := o.Resolver
 	if r == nil {
-		reg, err := offlineRegistry()
+		reg, err := vc.DefaultResolver()
 		if err != nil {
 			return nil, err
 		}
